@@ -1,0 +1,180 @@
+package io.heartbeat.config;
+
+import io.vertx.core.json.JsonObject;
+import java.nio.ByteOrder;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The validated settings of one running service: an immutable snapshot.
+ *
+ * <p>Build it with {@link ConfigLoader} (file, environment, system properties) or from the JSON a
+ * verticle receives ({@link #fromJson}); both validate every key, so holding an instance means
+ * every value is in range and the cross-key rules hold. Durations are in milliseconds.
+ */
+public final class HeartbeatConfig {
+
+  private final Map<String, Object> values;
+
+  private HeartbeatConfig(Map<String, Object> values) {
+    this.values = Map.copyOf(values);
+  }
+
+  /** The built-in defaults. */
+  public static HeartbeatConfig defaults() {
+    try {
+      return fromJson(new JsonObject());
+    } catch (ConfigException e) {
+      throw new IllegalStateException("built-in defaults are invalid: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Validates a flat JSON object whose keys are setting keys (missing keys take their default).
+   *
+   * @throws ConfigException naming the first bad or unknown key
+   */
+  public static HeartbeatConfig fromJson(JsonObject json) throws ConfigException {
+    Map<String, Object> values = new HashMap<>();
+    for (String key : json.fieldNames()) {
+      if (Settings.byKey(key) == null) {
+        throw new ConfigException("Unknown setting \"" + key + "\"; known settings: "
+            + String.join(", ", Settings.all().stream().map(Setting::key).toList()));
+      }
+    }
+    for (Setting s : Settings.all()) {
+      Object raw = json.getValue(s.key());
+      values.put(s.key(), raw == null ? s.defaultValue() : s.parse(raw, "config"));
+    }
+    HeartbeatConfig config = new HeartbeatConfig(values);
+    config.checkCrossRules();
+    return config;
+  }
+
+  /** This snapshot as a flat JSON object that {@link #fromJson} accepts. */
+  public JsonObject toJson() {
+    JsonObject json = new JsonObject();
+    for (Setting s : Settings.all()) {
+      json.put(s.key(), values.get(s.key()));
+    }
+    return json;
+  }
+
+  /** The value of a setting in its canonical type (Integer, Long, Boolean or String). */
+  public Object value(Setting setting) {
+    return values.get(setting.key());
+  }
+
+  void checkCrossRules() throws ConfigException {
+    if (probeEnabled() && probeAfterMissed() >= maxMissed()) {
+      throw new ConfigException("Invalid setting probeAfterMissed = " + probeAfterMissed()
+          + ": must be below maxMissed (" + maxMissed() + ") when probeEnabled is true, so a"
+          + " probe can be answered before the connection is closed.");
+    }
+    if (tickMs() * (maxMissed() + 1L) > Integer.MAX_VALUE) {
+      throw new ConfigException("Invalid settings tickMs = " + tickMs() + " and maxMissed = "
+          + maxMissed() + ": the window (maxMissed+1) x tickMs must stay below "
+          + Integer.MAX_VALUE + " ms (about 24 days).");
+    }
+  }
+
+  public String host() {
+    return (String) values.get(Settings.HOST.key());
+  }
+
+  public int port() {
+    return (Integer) values.get(Settings.PORT.key());
+  }
+
+  /** Configured I/O instances; 0 means one per core (see {@link #effectiveIoInstances()}). */
+  public int ioInstances() {
+    return (Integer) values.get(Settings.IO_INSTANCES.key());
+  }
+
+  /** I/O instances to deploy: {@link #ioInstances()}, or the number of cores when it is 0. */
+  public int effectiveIoInstances() {
+    int n = ioInstances();
+    return n > 0 ? n : Runtime.getRuntime().availableProcessors();
+  }
+
+  public long tickMs() {
+    return (Long) values.get(Settings.TICK_MS.key());
+  }
+
+  public int maxMissed() {
+    return (Integer) values.get(Settings.MAX_MISSED.key());
+  }
+
+  public ByteOrder byteOrder() {
+    return "BIG_ENDIAN".equals(values.get(Settings.BYTE_ORDER.key()))
+        ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
+  }
+
+  public int maxPayloadBytes() {
+    return (Integer) values.get(Settings.MAX_PAYLOAD_BYTES.key());
+  }
+
+  public boolean ackHeartbeats() {
+    return (Boolean) values.get(Settings.ACK_HEARTBEATS.key());
+  }
+
+  public boolean dataCountsAsActivity() {
+    return (Boolean) values.get(Settings.DATA_COUNTS_AS_ACTIVITY.key());
+  }
+
+  public boolean probeEnabled() {
+    return (Boolean) values.get(Settings.PROBE_ENABLED.key());
+  }
+
+  public int probeAfterMissed() {
+    return (Integer) values.get(Settings.PROBE_AFTER_MISSED.key());
+  }
+
+  public boolean detectionEnabled() {
+    return (Boolean) values.get(Settings.DETECTION_ENABLED.key());
+  }
+
+  public boolean logHeartbeats() {
+    return (Boolean) values.get(Settings.LOG_HEARTBEATS.key());
+  }
+
+  public boolean tcpKeepAlive() {
+    return (Boolean) values.get(Settings.TCP_KEEP_ALIVE.key());
+  }
+
+  public int tcpKeepAliveIdleSeconds() {
+    return (Integer) values.get(Settings.TCP_KEEP_ALIVE_IDLE_SECONDS.key());
+  }
+
+  public int tcpKeepAliveIntervalSeconds() {
+    return (Integer) values.get(Settings.TCP_KEEP_ALIVE_INTERVAL_SECONDS.key());
+  }
+
+  public int tcpKeepAliveCount() {
+    return (Integer) values.get(Settings.TCP_KEEP_ALIVE_COUNT.key());
+  }
+
+  public long configScanMs() {
+    return (Long) values.get(Settings.CONFIG_SCAN_MS.key());
+  }
+
+  /** Silence after which a connection may be closed: maxMissed x tickMs, in ms. */
+  public long windowMs() {
+    return tickMs() * maxMissed();
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof HeartbeatConfig && ((HeartbeatConfig) o).values.equals(values);
+  }
+
+  @Override
+  public int hashCode() {
+    return values.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return toJson().encode();
+  }
+}

@@ -1,0 +1,84 @@
+package io.heartbeat.config;
+
+import static io.heartbeat.config.Setting.boolSetting;
+import static io.heartbeat.config.Setting.choiceSetting;
+import static io.heartbeat.config.Setting.intSetting;
+import static io.heartbeat.config.Setting.longSetting;
+import static io.heartbeat.config.Setting.stringSetting;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every configuration key, in one place: name, type, default, range, meaning, reloadability.
+ * README's settings table is written from this list.
+ */
+public final class Settings {
+
+  public static final Setting HOST = stringSetting("host", "0.0.0.0", false,
+      "Address the heartbeat port binds to.");
+  public static final Setting PORT = intSetting("port", 15000, 0, 65535, false,
+      "TCP port for clients; 0 picks a free port (logged at start).");
+  public static final Setting IO_INSTANCES = intSetting("ioInstances", 0, 0, 1024, false,
+      "Number of I/O verticle instances sharing the port; 0 means one per CPU core.");
+  public static final Setting TICK_MS = longSetting("tickMs", 3000, 10, 3_600_000, true,
+      "Liveness tick in milliseconds: every tick each connection's missed-tick counter ages.");
+  public static final Setting MAX_MISSED = intSetting("maxMissed", 5, 1, 10_000, true,
+      "A connection silent for this many ticks is closed (window maxMissed x tickMs to"
+          + " (maxMissed+1) x tickMs).");
+  public static final Setting BYTE_ORDER = choiceSetting("byteOrder", "LITTLE_ENDIAN",
+      List.of("LITTLE_ENDIAN", "BIG_ENDIAN"), false,
+      "Byte order of the frame header; both ends must agree.");
+  public static final Setting MAX_PAYLOAD_BYTES = intSetting("maxPayloadBytes", 65536, 0,
+      16 * 1024 * 1024, false,
+      "Largest legal payload in bytes; a longer declared length closes the connection.");
+  public static final Setting ACK_HEARTBEATS = boolSetting("ackHeartbeats", true, true,
+      "Reply HEARTBEAT_ACK to every HEARTBEAT.");
+  public static final Setting DATA_COUNTS_AS_ACTIVITY = boolSetting("dataCountsAsActivity", true,
+      true, "Whether a DATA frame resets the missed-tick counter like a HEARTBEAT does.");
+  public static final Setting PROBE_ENABLED = boolSetting("probeEnabled", false, true,
+      "Server probing: send a HEARTBEAT to a connection silent for probeAfterMissed ticks.");
+  public static final Setting PROBE_AFTER_MISSED = intSetting("probeAfterMissed", 2, 1, 10_000,
+      true, "Missed ticks after which a silent connection is probed (below maxMissed).");
+  public static final Setting DETECTION_ENABLED = boolSetting("detectionEnabled", true, true,
+      "Close connections that stay silent; false never closes for silence (debugging).");
+  public static final Setting LOG_HEARTBEATS = boolSetting("logHeartbeats", false, true,
+      "Log one line per heartbeat received and ack sent (floods logs; debugging).");
+  public static final Setting TCP_KEEP_ALIVE = boolSetting("tcpKeepAlive", false, false,
+      "Kernel TCP keepalive on accepted sockets (second line of defence).");
+  public static final Setting TCP_KEEP_ALIVE_IDLE_SECONDS = intSetting("tcpKeepAliveIdleSeconds",
+      60, 1, 32767, false, "Seconds of idleness before the kernel sends the first keepalive probe.");
+  public static final Setting TCP_KEEP_ALIVE_INTERVAL_SECONDS = intSetting(
+      "tcpKeepAliveIntervalSeconds", 10, 1, 32767, false,
+      "Seconds between unanswered keepalive probes.");
+  public static final Setting TCP_KEEP_ALIVE_COUNT = intSetting("tcpKeepAliveCount", 3, 1, 127,
+      false, "Unanswered keepalive probes before the kernel drops the connection.");
+  public static final Setting CONFIG_SCAN_MS = longSetting("configScanMs", 2000, 0, 3_600_000,
+      false, "How often the config file is re-read for run-time changes, in ms; 0 disables.");
+
+  private static final Map<String, Setting> BY_KEY = new LinkedHashMap<>();
+
+  static {
+    for (Setting s : List.of(HOST, PORT, IO_INSTANCES, TICK_MS, MAX_MISSED, BYTE_ORDER,
+        MAX_PAYLOAD_BYTES, ACK_HEARTBEATS, DATA_COUNTS_AS_ACTIVITY, PROBE_ENABLED,
+        PROBE_AFTER_MISSED, DETECTION_ENABLED, LOG_HEARTBEATS, TCP_KEEP_ALIVE,
+        TCP_KEEP_ALIVE_IDLE_SECONDS, TCP_KEEP_ALIVE_INTERVAL_SECONDS, TCP_KEEP_ALIVE_COUNT,
+        CONFIG_SCAN_MS)) {
+      BY_KEY.put(s.key(), s);
+    }
+  }
+
+  private Settings() {
+  }
+
+  /** All settings in documentation order. */
+  public static List<Setting> all() {
+    return List.copyOf(BY_KEY.values());
+  }
+
+  /** The setting with this key, or null. */
+  public static Setting byKey(String key) {
+    return BY_KEY.get(key);
+  }
+}

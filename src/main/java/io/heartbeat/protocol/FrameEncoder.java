@@ -1,0 +1,67 @@
+package io.heartbeat.protocol;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import java.nio.ByteOrder;
+
+/**
+ * Builds frames. Stateless and thread-safe.
+ *
+ * <p>For the hottest frame, an empty HEARTBEAT_ACK, use {@link #emptyFrame(int)}: one shared,
+ * read-only buffer to send as {@code retainedDuplicate()}, so acking allocates nothing but
+ * Netty's own bookkeeping.
+ */
+public final class FrameEncoder {
+
+  private final boolean littleEndian;
+
+  /** @param byteOrder byte order of the header's two integers */
+  public FrameEncoder(ByteOrder byteOrder) {
+    this.littleEndian = byteOrder == ByteOrder.LITTLE_ENDIAN;
+  }
+
+  /**
+   * Encodes one frame into a new buffer from {@code alloc}; {@code payload} is copied (its reader
+   * index is unchanged) and may be null for an empty payload.
+   */
+  public ByteBuf encode(ByteBufAllocator alloc, int type, ByteBuf payload) {
+    int length = payload == null ? 0 : payload.readableBytes();
+    ByteBuf out = alloc.buffer(FrameDecoder.HEADER_BYTES + length);
+    writeHeader(out, type, length);
+    if (length > 0) {
+      out.writeBytes(payload, payload.readerIndex(), length);
+    }
+    return out;
+  }
+
+  /** Encodes one frame into a new unpooled heap buffer; {@code payload} may be null. */
+  public ByteBuf encode(int type, byte[] payload) {
+    int length = payload == null ? 0 : payload.length;
+    ByteBuf out = Unpooled.buffer(FrameDecoder.HEADER_BYTES + length);
+    writeHeader(out, type, length);
+    if (length > 0) {
+      out.writeBytes(payload);
+    }
+    return out;
+  }
+
+  /**
+   * A shared read-only frame with an empty payload. Never release it; send
+   * {@code emptyFrame(t).retainedDuplicate()} or a plain {@code duplicate()}.
+   */
+  public ByteBuf emptyFrame(int type) {
+    ByteBuf out = Unpooled.directBuffer(FrameDecoder.HEADER_BYTES, FrameDecoder.HEADER_BYTES);
+    writeHeader(out, type, 0);
+    return Unpooled.unreleasableBuffer(out.asReadOnly());
+  }
+
+  /** Writes the 8-byte header at the writer index of {@code out}. */
+  public void writeHeader(ByteBuf out, int type, int length) {
+    if (littleEndian) {
+      out.writeIntLE(type).writeIntLE(length);
+    } else {
+      out.writeInt(type).writeInt(length);
+    }
+  }
+}

@@ -1,0 +1,34 @@
+package io.heartbeat.protocol;
+
+/**
+ * Frame type codes of protocol version 1 and their names.
+ *
+ * <p>Codes are plain {@code int}s on the hot path (no enum lookup per frame); {@link #name(int)}
+ * gives the name for logs and events.
+ */
+public final class FrameType {
+
+  /** "I am alive"; sent by clients, and by the server when it probes. Payload optional. */
+  public static final int HEARTBEAT = 0;
+  /** Business data, either direction. */
+  public static final int DATA = 1;
+  /** Reply to a HEARTBEAT; payload optional (business data riding on the ack). */
+  public static final int HEARTBEAT_ACK = 2;
+  /** The sender is about to close; payload is a UTF-8 reason. */
+  public static final int GOODBYE = 3;
+
+  private static final String[] NAMES = {"HEARTBEAT", "DATA", "HEARTBEAT_ACK", "GOODBYE"};
+
+  private FrameType() {
+  }
+
+  /** Whether {@code type} is one of the four legal codes. */
+  public static boolean isLegal(int type) {
+    return type >= HEARTBEAT && type <= GOODBYE;
+  }
+
+  /** The protocol name of a legal code, or {@code "UNKNOWN(<code>)"}. */
+  public static String name(int type) {
+    return isLegal(type) ? NAMES[type] : "UNKNOWN(" + type + ")";
+  }
+}
