@@ -1,0 +1,129 @@
+package io.heartbeat;
+
+import io.heartbeat.config.ConfigException;
+import io.heartbeat.config.ConfigLoader;
+import io.heartbeat.config.HeartbeatConfig;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The service's main: reads the settings, starts Vert.x (native epoll when available), deploys
+ * {@link HeartbeatService} and logs one line saying where it listens and how it judges.
+ *
+ * <p>Usage: {@code java -jar heartbeat.jar [-conf FILE]}. Exit codes: 2 for a bad command line
+ * or setting, 1 when the service cannot start (port in use), 0 after a clean shutdown (SIGTERM).
+ */
+public final class HeartbeatApplication {
+
+  /** The config file used when {@code -conf} is not given. */
+  public static final Path DEFAULT_CONFIG = Path.of("conf", "config.json");
+  private static final String USAGE = "Usage: java -jar heartbeat.jar [-conf FILE]";
+
+  private HeartbeatApplication() {
+  }
+
+  public static void main(String[] args) {
+    useProjectLogbackConfig();
+    int code = launch(args);
+    if (code != 0) {
+      System.exit(code);
+    }
+  }
+
+  /** Starts the service; returns 0 once it runs, or the exit code of a start-up failure. */
+  static int launch(String[] args) {
+    Logger log = LoggerFactory.getLogger(HeartbeatApplication.class);
+    Path file = DEFAULT_CONFIG;
+    boolean explicit = false;
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      if (arg.equals("-h") || arg.equals("--help")) {
+        log.info(USAGE);
+        return 0;
+      } else if ((arg.equals("-conf") || arg.equals("--conf")) && i + 1 < args.length) {
+        file = Path.of(args[++i]);
+        explicit = true;
+      } else if (arg.startsWith("-conf=") || arg.startsWith("--conf=")) {
+        file = Path.of(arg.substring(arg.indexOf('=') + 1));
+        explicit = true;
+      } else {
+        log.error("Unknown argument \"{}\". {}", arg, USAGE);
+        return 2;
+      }
+    }
+    HeartbeatConfig config;
+    try {
+      config = ConfigLoader.fromSystem().load(file, explicit);
+    } catch (ConfigException e) {
+      log.error(e.getMessage());
+      return 2;
+    }
+    Vertx vertx = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)).build();
+    HeartbeatService service;
+    try {
+      service = HeartbeatService.start(vertx, config, Files.exists(file) ? file : null, 0)
+          .await(2, TimeUnit.MINUTES);
+    } catch (Exception e) {
+      // Future.await rethrows the failure itself; a ConfigException is already one clear line.
+      log.error(e instanceof ConfigException ? e.getMessage() : "Heartbeat failed to start: " + e);
+      closeQuietly(vertx);
+      return 1;
+    }
+    log.info("Heartbeat listening on {}:{} ({} transport, {} I/O instances); tick {} ms x"
+        + " maxMissed {} (silent connections close {}-{} ms after their last frame);"
+        + " byteOrder {}, maxPayloadBytes {}, ack {}, DATA counts as activity {}, probing {},"
+        + " detection {}, tcpKeepAlive {}",
+        config.host(), service.port(), transport(vertx), service.ioInstanceCount(),
+        config.tickMs(), config.maxMissed(), config.windowMs(),
+        config.windowMs() + config.tickMs(), config.byteOrder(), config.maxPayloadBytes(),
+        onOff(config.ackHeartbeats()), onOff(config.dataCountsAsActivity()),
+        config.probeEnabled() ? "after " + config.probeAfterMissed() + " missed ticks" : "off",
+        onOff(config.detectionEnabled()),
+        config.tcpKeepAlive() ? config.tcpKeepAliveIdleSeconds() + "/"
+            + config.tcpKeepAliveIntervalSeconds() + "/" + config.tcpKeepAliveCount() + " s"
+            : "off");
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      log.info("Shutting down: sending GOODBYE \"shutdown\" to every connection");
+      try {
+        service.stop().await(30, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        log.warn("Shutdown did not finish cleanly: {}", e.toString());
+      }
+      closeQuietly(vertx);
+    }, "heartbeat-shutdown"));
+    return 0;
+  }
+
+  private static String transport(Vertx vertx) {
+    if (vertx.isNativeTransportEnabled()) {
+      return "epoll";
+    }
+    Throwable why = vertx.unavailableNativeTransportCause();
+    return "NIO (native epoll unavailable: " + (why == null ? "unknown" : why.getMessage()) + ")";
+  }
+
+  private static String onOff(boolean on) {
+    return on ? "on" : "off";
+  }
+
+  private static void closeQuietly(Vertx vertx) {
+    try {
+      vertx.close().await(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      // Exiting anyway; nothing useful to add.
+    }
+  }
+
+  /** Points logback at conf/logback.xml when present and no configuration was chosen. */
+  private static void useProjectLogbackConfig() {
+    Path conf = Path.of("conf", "logback.xml");
+    if (System.getProperty("logback.configurationFile") == null && Files.isRegularFile(conf)) {
+      System.setProperty("logback.configurationFile", conf.toString());
+    }
+  }
+}

@@ -1,0 +1,45 @@
+package io.heartbeat.bus;
+
+/**
+ * Every event-bus address the service uses. README documents each with its message format.
+ *
+ * <p>Application-facing: {@link #CONNECTION_OPENED}, {@link #CONNECTION_CLOSED},
+ * {@link #CONNECTION_DATA} (published) and {@link #COMMAND} (request/reply). Internal:
+ * {@link #MONITOR_ACTIVITY}, {@link #MONITOR_RESYNC}, {@link #CONFIG_CHANGED} and the per-I/O
+ * instance address {@link #ioInstance(int)}.
+ */
+public final class Addresses {
+
+  /** Published JSON when a connection is accepted: see {@link LifecycleEvents#opened}. */
+  public static final String CONNECTION_OPENED = "heartbeat.connection.opened";
+  /** Published JSON when a connection is closed, with its reason: {@link LifecycleEvents#closed}. */
+  public static final String CONNECTION_CLOSED = "heartbeat.connection.closed";
+  /** Published JSON for every DATA frame and every non-empty HEARTBEAT payload received. */
+  public static final String CONNECTION_DATA = "heartbeat.connection.data";
+  /**
+   * Application commands (JSON, request/reply): send DATA, set the ack payload, kick. Any I/O
+   * instance takes the request and forwards it to the owner of the connection.
+   */
+  public static final String COMMAND = "heartbeat.command";
+  /** I/O instance to monitor: activity batches ({@link ActivityBatch}, a Buffer). */
+  public static final String MONITOR_ACTIVITY = "heartbeat.monitor.activity";
+  /** Published by a monitor when it starts: every I/O instance answers with a full snapshot. */
+  public static final String MONITOR_RESYNC = "heartbeat.monitor.resync";
+  /** Published JSON with the effective configuration after a run-time change. */
+  public static final String CONFIG_CHANGED = "heartbeat.config.changed";
+
+  private static final String IO_PREFIX = "heartbeat.io.";
+
+  private Addresses() {
+  }
+
+  /** Address of the I/O instance with this key: close and probe batches and forwarded commands. */
+  public static String ioInstance(int ioKey) {
+    return IO_PREFIX + ioKey;
+  }
+
+  /** Address of the I/O instance that owns a connection. */
+  public static String ownerOf(long connectionId) {
+    return ioInstance(ConnectionIds.ioKeyOf(connectionId));
+  }
+}

@@ -1,0 +1,60 @@
+package io.heartbeat.bus;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
+/**
+ * Command messages (JSON) and their builders. Application commands go to
+ * {@link Addresses#COMMAND}; monitor commands go to the owning instance's address.
+ *
+ * <ul>
+ *   <li>{@code {"action":"send","id":N,"payload":B64}}: send a DATA frame.</li>
+ *   <li>{@code {"action":"setAckPayload","id":N,"payload":B64}}: payload the connection's acks
+ *       carry from now on; empty or absent clears it.</li>
+ *   <li>{@code {"action":"kick","id":N}}: send GOODBYE "kicked" and close (reason kicked).</li>
+ *   <li>{@code {"action":"close","ids":[N...]}} (monitor): close for timeout unless the owner saw
+ *       life within the window; the reply lists closed, refused (with idleMs) and unknown ids.</li>
+ *   <li>{@code {"action":"probe","ids":[N...]}} (monitor): send each a server HEARTBEAT.</li>
+ * </ul>
+ * Replies to application commands: {@code {"ok":true}}; failures carry code 404 (no such
+ * connection) or 400 (malformed command) and a one-line message.
+ */
+public final class Commands {
+
+  public static final String ACTION = "action";
+  public static final String SEND = "send";
+  public static final String SET_ACK_PAYLOAD = "setAckPayload";
+  public static final String KICK = "kick";
+  public static final String CLOSE = "close";
+  public static final String PROBE = "probe";
+
+  /** Failure code: no connection with that id. */
+  public static final int NOT_FOUND = 404;
+  /** Failure code: malformed command. */
+  public static final int BAD_REQUEST = 400;
+
+  private Commands() {
+  }
+
+  public static JsonObject send(long id, byte[] payload) {
+    return new JsonObject().put(ACTION, SEND).put("id", id).put("payload", Payloads.encode(payload));
+  }
+
+  public static JsonObject setAckPayload(long id, byte[] payload) {
+    return new JsonObject().put(ACTION, SET_ACK_PAYLOAD).put("id", id)
+        .put("payload", Payloads.encode(payload));
+  }
+
+  public static JsonObject kick(long id) {
+    return new JsonObject().put(ACTION, KICK).put("id", id);
+  }
+
+  public static JsonObject close(List<Long> ids) {
+    return new JsonObject().put(ACTION, CLOSE).put("ids", new JsonArray(List.copyOf(ids)));
+  }
+
+  public static JsonObject probe(List<Long> ids) {
+    return new JsonObject().put(ACTION, PROBE).put("ids", new JsonArray(List.copyOf(ids)));
+  }
+}

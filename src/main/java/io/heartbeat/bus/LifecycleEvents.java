@@ -1,0 +1,54 @@
+package io.heartbeat.bus;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Builders for the JSON events published to the application. Field names are part of the
+ * service's interface (documented in README).
+ */
+public final class LifecycleEvents {
+
+  /** Close reason: silent for maxMissed ticks. GOODBYE "timeout" is sent first. */
+  public static final String TIMEOUT = "timeout";
+  /** Close reason: illegal frame. Nothing is sent back. */
+  public static final String PROTOCOL_ERROR = "protocol-error";
+  /** Close reason: the peer closed the connection. */
+  public static final String PEER_CLOSED = "peer-closed";
+  /** Close reason: a socket error (reset, broken pipe, kernel keepalive timeout). */
+  public static final String IO_ERROR = "io-error";
+  /** Close reason: the application kicked the connection. GOODBYE "kicked" is sent first. */
+  public static final String KICKED = "kicked";
+  /** Close reason: the server is shutting down. GOODBYE "shutdown" is sent first. */
+  public static final String SHUTDOWN = "shutdown";
+
+  private LifecycleEvents() {
+  }
+
+  /**
+   * {@code {"id", "remoteAddress", "localAddress", "openedAt"}}; openedAt in epoch ms.
+   */
+  public static JsonObject opened(long id, String remoteAddress, String localAddress,
+      long openedAtEpochMs) {
+    return new JsonObject().put("id", id).put("remoteAddress", remoteAddress)
+        .put("localAddress", localAddress).put("openedAt", openedAtEpochMs);
+  }
+
+  /**
+   * {@code {"id", "remoteAddress", "reason", "sinceLastFrameMs", "missedTicks", "openForMs"}}:
+   * missedTicks is the counter at close (maxMissed for a timeout; otherwise whole ticks of
+   * silence), sinceLastFrameMs the time since the last complete frame (or since accept).
+   */
+  public static JsonObject closed(long id, String remoteAddress, String reason,
+      long sinceLastFrameMs, int missedTicks, long openForMs) {
+    return new JsonObject().put("id", id).put("remoteAddress", remoteAddress)
+        .put("reason", reason).put("sinceLastFrameMs", sinceLastFrameMs)
+        .put("missedTicks", missedTicks).put("openForMs", openForMs);
+  }
+
+  /**
+   * {@code {"id", "type", "payload"}}: type is "DATA" or "HEARTBEAT", payload Base64.
+   */
+  public static JsonObject data(long id, String type, byte[] payload) {
+    return new JsonObject().put("id", id).put("type", type).put("payload", Payloads.encode(payload));
+  }
+}

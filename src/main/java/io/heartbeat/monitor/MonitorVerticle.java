@@ -1,0 +1,160 @@
+package io.heartbeat.monitor;
+
+import io.heartbeat.bus.ActivityBatch;
+import io.heartbeat.bus.Addresses;
+import io.heartbeat.bus.Commands;
+import io.heartbeat.config.ConfigException;
+import io.heartbeat.config.HeartbeatConfig;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The monitor verticle: keeps the {@link LivenessTable} current from the I/O instances' events
+ * and activity batches, ages it with {@code vertx.setPeriodic} (guarded by {@link TickGuard}),
+ * and sends close and probe batches to the owning I/O instances. It never touches a socket.
+ *
+ * <p>On start it publishes {@link Addresses#MONITOR_RESYNC}; every I/O instance answers with a
+ * snapshot of its connections, so a monitor deployed late or restarted rebuilds its table.
+ */
+public final class MonitorVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(MonitorVerticle.class);
+
+  private HeartbeatConfig config;
+  private LivenessTable table;
+  private TickGuard guard;
+  private EventBus bus;
+  private long timer = -1;
+
+  /** @param config validated settings; later run-time changes arrive on the event bus */
+  public MonitorVerticle(HeartbeatConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  public Future<?> start() {
+    bus = vertx.eventBus();
+    long now = System.nanoTime();
+    table = new LivenessTable(config.maxMissed(), tickNanos(), now);
+    applySwitches();
+    guard = new TickGuard(tickNanos());
+    Future<Void> opened = bus.<JsonObject>consumer(Addresses.CONNECTION_OPENED,
+        m -> table.opened(m.body().getLong("id"))).completion();
+    Future<Void> closed = bus.<JsonObject>consumer(Addresses.CONNECTION_CLOSED,
+        m -> table.removed(m.body().getLong("id"))).completion();
+    Future<Void> activity = bus.<Buffer>consumer(Addresses.MONITOR_ACTIVITY, this::onActivity)
+        .completion();
+    Future<Void> reload = bus.<JsonObject>consumer(Addresses.CONFIG_CHANGED,
+        m -> reconfigure(m.body())).completion();
+    return Future.all(opened, closed, activity, reload).onSuccess(v -> {
+      scheduleTicks();
+      bus.publish(Addresses.MONITOR_RESYNC, new JsonObject());
+    });
+  }
+
+  private long tickNanos() {
+    return config.tickMs() * 1_000_000;
+  }
+
+  private void applySwitches() {
+    table.configure(config.maxMissed(), tickNanos(), config.detectionEnabled(),
+        config.probeEnabled(), config.probeAfterMissed());
+  }
+
+  private void scheduleTicks() {
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+    }
+    timer = vertx.setPeriodic(config.tickMs(), t -> onTick());
+  }
+
+  private void onActivity(Message<Buffer> message) {
+    long now = System.nanoTime();
+    Buffer batch = message.body();
+    int n = ActivityBatch.size(batch);
+    for (int i = 0; i < n; i++) {
+      table.activity(ActivityBatch.idAt(batch, i),
+          now - ActivityBatch.ageMsAt(batch, i) * 1_000_000L);
+    }
+  }
+
+  private void onTick() {
+    long now = System.nanoTime();
+    TickGuard.Decision decision = guard.onTimer(now);
+    if (decision == TickGuard.Decision.STALLED) {
+      LOG.warn("Monitor could not run for {} ms (GC pause, CPU starvation or a stopped process);"
+          + " that time is not counted against any connection", guard.lastStallNanos() / 1_000_000);
+    }
+    if (decision != TickGuard.Decision.AGE) {
+      return;
+    }
+    LivenessTable.SweepResult result = table.sweep(now);
+    for (Map.Entry<Integer, List<Long>> due : result.closeByOwner().entrySet()) {
+      proposeClose(due.getKey(), due.getValue());
+    }
+    for (Map.Entry<Integer, List<Long>> silent : result.probeByOwner().entrySet()) {
+      bus.send(Addresses.ioInstance(silent.getKey()), Commands.probe(silent.getValue()));
+    }
+  }
+
+  private void proposeClose(int owner, List<Long> ids) {
+    DeliveryOptions options = new DeliveryOptions().setSendTimeout(Math.max(1000, config.tickMs()));
+    bus.<JsonObject>request(Addresses.ioInstance(owner), Commands.close(ids), options)
+        .onSuccess(reply -> onCloseReply(reply.body()))
+        .onFailure(error -> {
+          boolean ownerGone = error instanceof ReplyException
+              && ((ReplyException) error).failureType() == ReplyFailure.NO_HANDLERS;
+          for (Long id : ids) {
+            if (ownerGone) {
+              table.removed(id);
+            } else {
+              table.unanswered(id);
+            }
+          }
+          if (!ownerGone) {
+            LOG.warn("I/O instance {} did not answer a close batch of {} in time: {}; retrying"
+                + " next tick", owner, ids.size(), error.getMessage());
+          }
+        });
+  }
+
+  private void onCloseReply(JsonObject reply) {
+    long now = System.nanoTime();
+    JsonArray refused = reply.getJsonArray("refused");
+    for (int i = 0; i < refused.size(); i++) {
+      JsonObject r = refused.getJsonObject(i);
+      table.refused(r.getLong("id"), r.getLong("idleMs"), now);
+    }
+    JsonArray unknown = reply.getJsonArray("unknown");
+    for (int i = 0; i < unknown.size(); i++) {
+      table.removed(unknown.getLong(i));
+    }
+  }
+
+  private void reconfigure(JsonObject json) {
+    try {
+      HeartbeatConfig next = HeartbeatConfig.fromJson(json);
+      boolean tickChanged = next.tickMs() != config.tickMs();
+      config = next;
+      applySwitches();
+      guard.setTickNanos(tickNanos());
+      if (tickChanged) {
+        scheduleTicks();
+      }
+    } catch (ConfigException e) {
+      LOG.error("Ignoring invalid run-time configuration: {}", e.getMessage());
+    }
+  }
+}

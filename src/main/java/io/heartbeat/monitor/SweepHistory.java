@@ -1,0 +1,63 @@
+package io.heartbeat.monitor;
+
+/**
+ * The times of the most recent aging sweeps, so that a frame reported late can be placed on the
+ * tick timeline: the missed-tick counter of a connection whose last frame was at {@code t} is the
+ * number of sweeps after {@code t}. Keeps {@code capacity} sweeps; older frames count as
+ * "at least capacity". Times are monotonic nanoseconds.
+ */
+final class SweepHistory {
+
+  private long[] times;
+  private int count;
+  private int next;
+  private final long createdNanos;
+  private long tickNanos;
+
+  SweepHistory(int capacity, long tickNanos, long createdNanos) {
+    this.times = new long[capacity];
+    this.tickNanos = tickNanos;
+    this.createdNanos = createdNanos;
+  }
+
+  void record(long nowNanos) {
+    times[next] = nowNanos;
+    next = (next + 1) % times.length;
+    if (count < times.length) {
+      count++;
+    }
+  }
+
+  /** Changes the capacity (maxMissed reload) and tick, keeping the newest sweeps. */
+  void reshape(int capacity, long tickNanos) {
+    long[] resized = new long[capacity];
+    int kept = Math.min(count, capacity);
+    for (int i = 0; i < kept; i++) {
+      resized[kept - 1 - i] = times[Math.floorMod(next - 1 - i, times.length)];
+    }
+    times = resized;
+    count = kept;
+    next = kept % capacity;
+    this.tickNanos = tickNanos;
+  }
+
+  /**
+   * Sweeps strictly after {@code frameNanos}. Before the history is full (monitor just started),
+   * whole ticks between the frame and the monitor's start are added, so a connection that was
+   * silent before a monitor (re)start is not given a fresh window.
+   */
+  int sweepsAfter(long frameNanos) {
+    int after = 0;
+    for (int i = 0; i < count; i++) {
+      if (times[i] - frameNanos > 0) {
+        after++;
+      }
+    }
+    if (after == times.length || count == times.length) {
+      return after;
+    }
+    long before = createdNanos - frameNanos;
+    long extra = before > 0 ? before / tickNanos : 0;
+    return (int) Math.min(times.length, after + extra);
+  }
+}

@@ -1,0 +1,228 @@
+package io.heartbeat.server;
+
+import io.heartbeat.bus.LifecycleEvents;
+import io.heartbeat.protocol.FrameDecoder;
+import io.heartbeat.protocol.FrameHandler;
+import io.heartbeat.protocol.FrameType;
+import io.heartbeat.protocol.IllegalFrameException;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.util.ReferenceCountUtil;
+import io.vertx.core.internal.net.NetSocketInternal;
+import io.vertx.core.net.NetSocket;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * One accepted socket: decodes its frames, answers heartbeats, records when it last showed life
+ * and carries out close decisions. Confined to the event loop of its {@link IoVerticle}.
+ */
+final class Connection implements FrameHandler {
+
+  private final long id;
+  private final IoVerticle owner;
+  private final NetSocketInternal socket;
+  private final ChannelHandlerContext channel;
+  private final FrameDecoder decoder;
+  private final String remoteAddress;
+  private final long openedNanos;
+
+  /** Monotonic time of the last complete legal frame that counts as life (accept to start). */
+  private long lastFrameNanos;
+  /** Time the bytes being decoded were read; one clock read per socket read, not per frame. */
+  private long readNanos;
+  /** Whether this connection is already listed in the owner's next activity batch. */
+  boolean activityPending;
+  /** A full HEARTBEAT_ACK frame carrying the application's payload, or null for empty acks. */
+  private ByteBuf ackWithPayload;
+  private boolean flushNeeded;
+  /** Why we are closing, once decided; first decision wins. */
+  private String closeReason;
+  private int missedTicksAtClose = -1;
+  private boolean ioErrorSeen;
+
+  Connection(long id, IoVerticle owner, NetSocket socket, long nowNanos) {
+    this.id = id;
+    this.owner = owner;
+    this.socket = SocketAccess.internal(socket);
+    this.channel = SocketAccess.channelContext(socket);
+    this.decoder = new FrameDecoder(owner.settings().byteOrder(), owner.settings().maxPayloadBytes(),
+        this);
+    this.remoteAddress = String.valueOf(socket.remoteAddress());
+    this.openedNanos = nowNanos;
+    this.lastFrameNanos = nowNanos;
+  }
+
+  /** Wires the socket's handlers; call once, right after construction. */
+  void start() {
+    socket.messageHandler(this::onMessage);
+    socket.readCompletionHandler(v -> flushIfNeeded());
+    socket.exceptionHandler(this::onException);
+    socket.closeHandler(v -> onClosed());
+  }
+
+  long id() {
+    return id;
+  }
+
+  String remoteAddress() {
+    return remoteAddress;
+  }
+
+  long lastFrameNanos() {
+    return lastFrameNanos;
+  }
+
+  long openedNanos() {
+    return openedNanos;
+  }
+
+  boolean isClosing() {
+    return closeReason != null;
+  }
+
+  private void onMessage(Object message) {
+    if (!(message instanceof ByteBuf)) {
+      ReferenceCountUtil.release(message);
+      return;
+    }
+    ByteBuf bytes = (ByteBuf) message;
+    try {
+      if (closeReason == null) {
+        readNanos = System.nanoTime();
+        decoder.decode(bytes);
+      }
+    } finally {
+      bytes.release();
+    }
+  }
+
+  @Override
+  public void onFrame(int type, ByteBuf payload) {
+    if (closeReason != null) {
+      return;
+    }
+    switch (type) {
+      case FrameType.HEARTBEAT:
+        alive();
+        owner.heartbeatReceived(this);
+        if (payload.isReadable()) {
+          owner.publishData(this, "HEARTBEAT", payload);
+        }
+        if (owner.settings().ackHeartbeats()) {
+          sendAck();
+        }
+        break;
+      case FrameType.DATA:
+        if (owner.settings().dataCountsAsActivity()) {
+          alive();
+        }
+        owner.publishData(this, "DATA", payload);
+        break;
+      default:
+        // HEARTBEAT_ACK answers our probe; GOODBYE announces a close: both are signs of life.
+        alive();
+        if (type == FrameType.GOODBYE) {
+          owner.goodbyeReceived(this, payload.toString(StandardCharsets.UTF_8));
+        }
+        break;
+    }
+  }
+
+  @Override
+  public void onIllegalFrame(IllegalFrameException verdict) {
+    owner.protocolError(this, verdict);
+    close(LifecycleEvents.PROTOCOL_ERROR, false);
+  }
+
+  private void alive() {
+    lastFrameNanos = readNanos;
+    if (!activityPending) {
+      activityPending = true;
+      owner.activity(this);
+    }
+  }
+
+  private void sendAck() {
+    ByteBuf frame = ackWithPayload != null ? ackWithPayload : owner.emptyAck();
+    channel.write(frame.retainedDuplicate(), channel.voidPromise());
+    flushNeeded = true;
+    owner.ackSent(this);
+  }
+
+  private void flushIfNeeded() {
+    if (flushNeeded) {
+      flushNeeded = false;
+      channel.flush();
+    }
+  }
+
+  /** Writes a whole frame now (commands, probes, goodbyes); takes ownership of {@code frame}. */
+  void writeFrame(ByteBuf frame) {
+    if (closeReason != null) {
+      frame.release();
+      return;
+    }
+    flushNeeded = false;
+    channel.writeAndFlush(frame, channel.voidPromise());
+  }
+
+  /** Replaces the payload acks carry; {@code frame} is a complete ack frame or null for none. */
+  void setAckFrame(ByteBuf frame) {
+    if (ackWithPayload != null) {
+      ackWithPayload.release();
+    }
+    ackWithPayload = frame;
+  }
+
+  /**
+   * Closes the connection for {@code reason}; with {@code goodbye}, a GOODBYE frame carrying the
+   * reason goes out first. Later calls are ignored: the first reason is the one reported.
+   */
+  void close(String reason, boolean goodbye) {
+    if (closeReason != null) {
+      return;
+    }
+    if (goodbye) {
+      channel.write(owner.goodbyeFrame(reason), channel.voidPromise());
+    }
+    flushIfNeeded();
+    if (goodbye) {
+      channel.flush();
+    }
+    closeReason = reason;
+    socket.close();
+  }
+
+  /** Records the counter value the monitor closed this connection at (for the closed event). */
+  void closeForTimeout(int missedTicks) {
+    missedTicksAtClose = missedTicks;
+    close(LifecycleEvents.TIMEOUT, true);
+  }
+
+  int missedTicksAtClose() {
+    return missedTicksAtClose;
+  }
+
+  private void onException(Throwable error) {
+    if (error instanceof IOException) {
+      ioErrorSeen = true;
+      owner.ioError(this, error);
+      if (closeReason == null) {
+        closeReason = LifecycleEvents.IO_ERROR;
+        socket.close();
+      }
+    } else {
+      owner.unexpectedError(this, error);
+    }
+  }
+
+  private void onClosed() {
+    decoder.release();
+    setAckFrame(null);
+    String reason = closeReason != null ? closeReason
+        : ioErrorSeen ? LifecycleEvents.IO_ERROR : LifecycleEvents.PEER_CLOSED;
+    closeReason = reason;
+    owner.closed(this, reason);
+  }
+}

@@ -1,0 +1,89 @@
+package io.heartbeat.server;
+
+import io.heartbeat.bus.ActivityBatch;
+import io.heartbeat.bus.ConnectionIds;
+import io.netty.util.collection.LongObjectHashMap;
+import io.vertx.core.buffer.Buffer;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * The connections of one I/O instance by id, plus the list of those that showed life since the
+ * last activity batch. Confined to the instance's event loop.
+ */
+final class ConnectionRegistry {
+
+  private final int ioKey;
+  private final LongObjectHashMap<Connection> byId = new LongObjectHashMap<>();
+  private final List<Connection> active = new ArrayList<>();
+  private long nextSequence;
+
+  ConnectionRegistry(int ioKey) {
+    this.ioKey = ioKey;
+  }
+
+  /** A fresh id, never one of a connection still open (the 32-bit sequence may wrap). */
+  long newId() {
+    long id;
+    do {
+      id = ConnectionIds.id(ioKey, nextSequence++);
+    } while (byId.containsKey(id));
+    return id;
+  }
+
+  void add(Connection connection) {
+    byId.put(connection.id(), connection);
+  }
+
+  void remove(Connection connection) {
+    byId.remove(connection.id());
+  }
+
+  Connection get(long id) {
+    return byId.get(id);
+  }
+
+  int size() {
+    return byId.size();
+  }
+
+  Collection<Connection> all() {
+    return byId.values();
+  }
+
+  /** Lists a connection in the next batch; it calls this at most once per batch. */
+  void markActive(Connection connection) {
+    active.add(connection);
+  }
+
+  /**
+   * The activity batch of everything marked since the last call, and clears the marks; null when
+   * nothing was marked.
+   */
+  Buffer drainActivity(long nowNanos) {
+    if (active.isEmpty()) {
+      return null;
+    }
+    Buffer batch = Buffer.buffer(active.size() * ActivityBatch.ENTRY_BYTES);
+    for (Connection c : active) {
+      c.activityPending = false;
+      if (!c.isClosing()) {
+        ActivityBatch.append(batch, c.id(), (nowNanos - c.lastFrameNanos()) / 1_000_000);
+      }
+    }
+    active.clear();
+    return batch.length() == 0 ? null : batch;
+  }
+
+  /** Every open connection with its age, in activity-batch format (answer to a monitor resync). */
+  Buffer snapshot(long nowNanos) {
+    Buffer batch = Buffer.buffer(byId.size() * ActivityBatch.ENTRY_BYTES);
+    for (Connection c : byId.values()) {
+      if (!c.isClosing()) {
+        ActivityBatch.append(batch, c.id(), (nowNanos - c.lastFrameNanos()) / 1_000_000);
+      }
+    }
+    return batch;
+  }
+}

@@ -1,0 +1,61 @@
+package io.heartbeat.server;
+
+import io.heartbeat.config.HeartbeatConfig;
+import io.netty.channel.Channel;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.socket.nio.NioChannelOption;
+import java.util.concurrent.atomic.AtomicBoolean;
+import jdk.net.ExtendedSocketOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies kernel TCP keepalive idle, interval and count to an accepted socket.
+ *
+ * <p>Vert.x 5.0.x exposes only keepalive on/off; the three timings need Netty channel options
+ * (epoll) or JDK extended socket options (NIO). This class and {@link SocketAccess} are the only
+ * places that reach below the public Vert.x API. Failure to apply is logged once per process.
+ */
+final class TcpKeepAliveTuner {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TcpKeepAliveTuner.class);
+  private static final AtomicBoolean WARNED = new AtomicBoolean();
+
+  private final int idleSeconds;
+  private final int intervalSeconds;
+  private final int count;
+
+  TcpKeepAliveTuner(HeartbeatConfig config) {
+    this.idleSeconds = config.tcpKeepAliveIdleSeconds();
+    this.intervalSeconds = config.tcpKeepAliveIntervalSeconds();
+    this.count = config.tcpKeepAliveCount();
+  }
+
+  /** Sets the timings on {@code channel}; returns whether all three were accepted. */
+  boolean apply(Channel channel) {
+    boolean ok;
+    try {
+      if (channel instanceof EpollSocketChannel) {
+        ok = channel.config().setOption(EpollChannelOption.TCP_KEEPIDLE, idleSeconds)
+            & channel.config().setOption(EpollChannelOption.TCP_KEEPINTVL, intervalSeconds)
+            & channel.config().setOption(EpollChannelOption.TCP_KEEPCNT, count);
+      } else {
+        ok = channel.config().setOption(
+            NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPIDLE), idleSeconds)
+            & channel.config().setOption(
+            NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPINTERVAL), intervalSeconds)
+            & channel.config().setOption(
+            NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPCOUNT), count);
+      }
+    } catch (RuntimeException | LinkageError e) {
+      ok = false;
+    }
+    if (!ok && WARNED.compareAndSet(false, true)) {
+      LOG.warn("tcpKeepAlive is on but tcpKeepAliveIdleSeconds/IntervalSeconds/Count could not be"
+          + " applied on the {} transport; the kernel's keepalive timings stay in force"
+          + " (see sysctl net.ipv4.tcp_keepalive_*)", channel.getClass().getSimpleName());
+    }
+    return ok;
+  }
+}
