@@ -153,7 +153,7 @@ public final class LivenessTable {
       }
       entry.missed++;
       result.aged++;
-      if (probeEnabled && entry.missed >= probeAfterMissed && entry.missed < maxMissed) {
+      if (probeEnabled && entry.missed >= probeAfterMissed) {
         SweepResult.add(result.probe, slot.key());
       }
     }
