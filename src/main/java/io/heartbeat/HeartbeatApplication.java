@@ -3,6 +3,12 @@ package io.heartbeat;
 import io.heartbeat.config.ConfigException;
 import io.heartbeat.config.ConfigLoader;
 import io.heartbeat.config.HeartbeatConfig;
+import io.heartbeat.metrics.HeartbeatMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.nio.file.Files;
@@ -63,10 +69,19 @@ public final class HeartbeatApplication {
       log.error(e.getMessage());
       return 2;
     }
-    Vertx vertx = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)).build();
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Vertx vertx = Vertx.builder()
+        .with(new VertxOptions().setPreferNativeTransport(true)
+            .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
+                .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))))
+        .withMetrics(new MicrometerMetricsFactory(registry))
+        .build();
     HeartbeatService service;
     try {
-      service = HeartbeatService.start(vertx, config, Files.exists(file) ? file : null, 0)
+      service = HeartbeatService.start(vertx, config, new HeartbeatService.Options()
+              .configFile(Files.exists(file) ? file : null)
+              .metrics(new HeartbeatMetrics(registry))
+              .admin(true))
           .await(2, TimeUnit.MINUTES);
     } catch (Exception e) {
       // Future.await rethrows the failure itself; a ConfigException is already one clear line.
@@ -88,8 +103,10 @@ public final class HeartbeatApplication {
             + config.tcpKeepAliveIntervalSeconds() + "/" + config.tcpKeepAliveCount() + " s"
             : "off");
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      log.info("Shutting down: sending GOODBYE \"shutdown\" to every connection");
+      log.info("Shutting down: GOODBYE \"shutdown\" to every connection, then up to {} ms for"
+          + " them to leave", config.shutdownGraceMs());
       try {
+        service.drain().await(config.shutdownGraceMs() + 30_000, TimeUnit.MILLISECONDS);
         service.stop().await(30, TimeUnit.SECONDS);
       } catch (Exception e) {
         log.warn("Shutdown did not finish cleanly: {}", e.toString());

@@ -21,6 +21,11 @@ public final class LifecycleEvents {
   /** Close reason: the server is shutting down. GOODBYE "shutdown" is sent first. */
   public static final String SHUTDOWN = "shutdown";
 
+  /** Close reason: the peer stopped reading and its write queue stayed full for a tick. */
+  public static final String SLOW_CONSUMER = "slow-consumer";
+  /** Close reason: no complete legal frame within firstFrameTimeoutMs of accept. */
+  public static final String FIRST_FRAME_TIMEOUT = "first-frame-timeout";
+
   private LifecycleEvents() {
   }
 

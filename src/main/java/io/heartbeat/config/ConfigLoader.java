@@ -54,7 +54,9 @@ public final class ConfigLoader {
     return HeartbeatConfig.fromJson(overlay(decode(content, file), file));
   }
 
-  private JsonObject overlay(JsonObject fileJson, Path file) throws ConfigException {
+  private JsonObject overlay(JsonObject nested, Path file) throws ConfigException {
+    JsonObject fileJson = new JsonObject();
+    flatten("", nested, fileJson);
     for (String key : fileJson.fieldNames()) {
       if (Settings.byKey(key) == null) {
         throw new ConfigException("Unknown setting \"" + key + "\" in " + file
@@ -78,6 +80,18 @@ public final class ConfigLoader {
       }
     }
     return merged;
+  }
+
+  /** {"admin":{"port":1}} becomes {"admin.port":1}; dotted keys may also be written flat. */
+  private static void flatten(String prefix, JsonObject in, JsonObject out) {
+    for (String key : in.fieldNames()) {
+      Object value = in.getValue(key);
+      if (value instanceof JsonObject) {
+        flatten(prefix + key + ".", (JsonObject) value, out);
+      } else {
+        out.put(prefix + key, value);
+      }
+    }
   }
 
   private static JsonObject readFile(Path file, boolean required) throws ConfigException {

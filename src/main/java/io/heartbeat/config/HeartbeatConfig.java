@@ -71,6 +71,11 @@ public final class HeartbeatConfig {
           + ": must be below maxMissed (" + maxMissed() + ") when probeEnabled is true, so a"
           + " probe can be answered before the connection is closed.");
     }
+    if (tlsEnabled() && (tlsCertPath().isEmpty() || tlsKeyPath().isEmpty())) {
+      throw new ConfigException("Invalid settings: tls.enabled is true but tls.certPath ("
+          + "\"" + tlsCertPath() + "\") or tls.keyPath (\"" + tlsKeyPath() + "\") is empty; give"
+          + " both PEM files, or set tls.enabled to false.");
+    }
     if (tickMs() * (maxMissed() + 1L) > Integer.MAX_VALUE) {
       throw new ConfigException("Invalid settings tickMs = " + tickMs() + " and maxMissed = "
           + maxMissed() + ": the window (maxMissed+1) x tickMs must stay below "
@@ -156,6 +161,68 @@ public final class HeartbeatConfig {
 
   public long configScanMs() {
     return (Long) values.get(Settings.CONFIG_SCAN_MS.key());
+  }
+
+  public int maxConnections() {
+    return (Integer) values.get(Settings.MAX_CONNECTIONS.key());
+  }
+
+  public int maxConnectionsPerIp() {
+    return (Integer) values.get(Settings.MAX_CONNECTIONS_PER_IP.key());
+  }
+
+  public long firstFrameTimeoutMs() {
+    return (Long) values.get(Settings.FIRST_FRAME_TIMEOUT_MS.key());
+  }
+
+  public int maxPendingWriteBytes() {
+    return (Integer) values.get(Settings.MAX_PENDING_WRITE_BYTES.key());
+  }
+
+  public long shutdownGraceMs() {
+    return (Long) values.get(Settings.SHUTDOWN_GRACE_MS.key());
+  }
+
+  public int shutdownGoodbyesPerSecond() {
+    return (Integer) values.get(Settings.SHUTDOWN_GOODBYES_PER_SECOND.key());
+  }
+
+  public boolean adminEnabled() {
+    return (Boolean) values.get(Settings.ADMIN_ENABLED.key());
+  }
+
+  public String adminHost() {
+    return (String) values.get(Settings.ADMIN_HOST.key());
+  }
+
+  public int adminPort() {
+    return (Integer) values.get(Settings.ADMIN_PORT.key());
+  }
+
+  /** The admin bearer token; empty when none is required. */
+  public String adminToken() {
+    return (String) values.get(Settings.ADMIN_TOKEN.key());
+  }
+
+  public boolean tlsEnabled() {
+    return (Boolean) values.get(Settings.TLS_ENABLED.key());
+  }
+
+  public String tlsCertPath() {
+    return (String) values.get(Settings.TLS_CERT_PATH.key());
+  }
+
+  public String tlsKeyPath() {
+    return (String) values.get(Settings.TLS_KEY_PATH.key());
+  }
+
+  /** CA file for client certificates; empty when mutual TLS is off. */
+  public String tlsClientCaPath() {
+    return (String) values.get(Settings.TLS_CLIENT_CA_PATH.key());
+  }
+
+  public long tlsHandshakeTimeoutMs() {
+    return (Long) values.get(Settings.TLS_HANDSHAKE_TIMEOUT_MS.key());
   }
 
   /** Silence after which a connection may be closed: maxMissed x tickMs, in ms. */

@@ -13,7 +13,7 @@ import java.util.Locale;
 public final class Setting {
 
   /** Value kinds a setting can hold. */
-  public enum Kind { INT, LONG, BOOLEAN, STRING, CHOICE }
+  public enum Kind { INT, LONG, BOOLEAN, STRING, OPTIONAL_STRING, CHOICE }
 
   private final String key;
   private final Kind kind;
@@ -51,6 +51,11 @@ public final class Setting {
 
   static Setting stringSetting(String key, String def, boolean reloadable, String doc) {
     return new Setting(key, Kind.STRING, def, 0, 0, List.of(), reloadable, doc);
+  }
+
+  /** A string that may be empty (empty means "not set"), such as a path or a token. */
+  static Setting optionalStringSetting(String key, boolean reloadable, String doc) {
+    return new Setting(key, Kind.OPTIONAL_STRING, "", 0, 0, List.of(), reloadable, doc);
   }
 
   static Setting choiceSetting(String key, String def, List<String> choices, boolean reloadable,
@@ -114,6 +119,8 @@ public final class Setting {
         return "true or false";
       case CHOICE:
         return "one of " + String.join(", ", choices);
+      case OPTIONAL_STRING:
+        return "a string (empty for none)";
       default:
         return "a non-empty string";
     }
@@ -127,7 +134,8 @@ public final class Setting {
    * @param source where it came from, for the error message
    */
   Object parse(Object raw, String source) throws ConfigException {
-    boolean fromText = raw instanceof String && kind != Kind.STRING && kind != Kind.CHOICE;
+    boolean fromText = raw instanceof String && kind != Kind.STRING
+        && kind != Kind.OPTIONAL_STRING && kind != Kind.CHOICE;
     String text = fromText ? ((String) raw).trim() : null;
     switch (kind) {
       case INT:
@@ -161,6 +169,11 @@ public final class Setting {
           if (choices.contains(upper)) {
             return upper;
           }
+        }
+        throw invalid(raw, source);
+      case OPTIONAL_STRING:
+        if (raw instanceof String) {
+          return ((String) raw).trim();
         }
         throw invalid(raw, source);
       default:

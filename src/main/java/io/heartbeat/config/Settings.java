@@ -4,6 +4,7 @@ import static io.heartbeat.config.Setting.boolSetting;
 import static io.heartbeat.config.Setting.choiceSetting;
 import static io.heartbeat.config.Setting.intSetting;
 import static io.heartbeat.config.Setting.longSetting;
+import static io.heartbeat.config.Setting.optionalStringSetting;
 import static io.heartbeat.config.Setting.stringSetting;
 
 import java.util.LinkedHashMap;
@@ -57,6 +58,49 @@ public final class Settings {
   public static final Setting CONFIG_SCAN_MS = longSetting("configScanMs", 2000, 0, 3_600_000,
       false, "How often the config file is re-read for run-time changes, in ms; 0 disables.");
 
+  public static final Setting MAX_CONNECTIONS = intSetting("maxConnections", 19_000, 0,
+      10_000_000, false, "Connections held at most by this process; more are closed at once."
+          + " 0 means no limit (the open-files limit then decides). Leave room below the"
+          + " process's open-files limit for its own files.");
+  public static final Setting MAX_CONNECTIONS_PER_IP = intSetting("maxConnectionsPerIp", 0, 0,
+      10_000_000, false, "Connections from one source address at most; more are closed at once."
+          + " 0 means no limit (clients behind one NAT share an address).");
+  public static final Setting FIRST_FRAME_TIMEOUT_MS = longSetting("firstFrameTimeoutMs", 10_000,
+      0, 3_600_000, true, "A connection that has not completed one legal frame within this many"
+          + " ms of accept is closed; 0 disables (the liveness window still applies).");
+  public static final Setting MAX_PENDING_WRITE_BYTES = intSetting("maxPendingWriteBytes", 65_536,
+      1024, 16 * 1024 * 1024, false, "Bytes queued for a peer that does not read before writes"
+          + " to it stop; a connection whose queue stays full for a tick is closed"
+          + " (slow-consumer).");
+  public static final Setting SHUTDOWN_GRACE_MS = longSetting("shutdownGraceMs", 10_000, 0,
+      600_000, true, "On shutdown or drain, how long to wait for clients to leave after their"
+          + " GOODBYE before closing the rest, in ms.");
+  public static final Setting SHUTDOWN_GOODBYES_PER_SECOND = intSetting(
+      "shutdownGoodbyesPerSecond", 5_000, 1, 10_000_000, true,
+      "Pace of GOODBYE \"shutdown\" frames during a drain, per second and I/O instance, so"
+          + " clients do not all reconnect elsewhere at once.");
+  public static final Setting ADMIN_ENABLED = boolSetting("admin.enabled", true, false,
+      "Serve the admin HTTP API (/health, /ready, /metrics, /connections, /drain).");
+  public static final Setting ADMIN_HOST = stringSetting("admin.host", "127.0.0.1", false,
+      "Address the admin HTTP server binds to (loopback by default).");
+  public static final Setting ADMIN_PORT = intSetting("admin.port", 15080, 0, 65535, false,
+      "Admin HTTP port; 0 picks a free port (logged at start).");
+  public static final Setting ADMIN_TOKEN = optionalStringSetting("admin.token", false,
+      "Bearer token the admin API requires (Authorization: Bearer <token>) except on /health"
+          + " and /ready; empty means no token.");
+  public static final Setting TLS_ENABLED = boolSetting("tls.enabled", false, false,
+      "Serve the client port over TLS 1.2/1.3 only.");
+  public static final Setting TLS_CERT_PATH = optionalStringSetting("tls.certPath", false,
+      "PEM certificate chain of the server (required with tls.enabled).");
+  public static final Setting TLS_KEY_PATH = optionalStringSetting("tls.keyPath", false,
+      "PEM private key of the server (required with tls.enabled).");
+  public static final Setting TLS_CLIENT_CA_PATH = optionalStringSetting("tls.clientCaPath",
+      false, "PEM CA certificates; when set, clients must present a certificate they signed"
+          + " (mutual TLS).");
+  public static final Setting TLS_HANDSHAKE_TIMEOUT_MS = longSetting("tls.handshakeTimeoutMs",
+      10_000, 100, 600_000, false, "A TLS handshake not finished within this many ms is"
+          + " abandoned and the connection closed.");
+
   private static final Map<String, Setting> BY_KEY = new LinkedHashMap<>();
 
   static {
@@ -64,7 +108,10 @@ public final class Settings {
         MAX_PAYLOAD_BYTES, ACK_HEARTBEATS, DATA_COUNTS_AS_ACTIVITY, PROBE_ENABLED,
         PROBE_AFTER_MISSED, DETECTION_ENABLED, LOG_HEARTBEATS, TCP_KEEP_ALIVE,
         TCP_KEEP_ALIVE_IDLE_SECONDS, TCP_KEEP_ALIVE_INTERVAL_SECONDS, TCP_KEEP_ALIVE_COUNT,
-        CONFIG_SCAN_MS)) {
+        CONFIG_SCAN_MS, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_IP, FIRST_FRAME_TIMEOUT_MS,
+        MAX_PENDING_WRITE_BYTES, SHUTDOWN_GRACE_MS, SHUTDOWN_GOODBYES_PER_SECOND, ADMIN_ENABLED,
+        ADMIN_HOST, ADMIN_PORT, ADMIN_TOKEN, TLS_ENABLED, TLS_CERT_PATH, TLS_KEY_PATH,
+        TLS_CLIENT_CA_PATH, TLS_HANDSHAKE_TIMEOUT_MS)) {
       BY_KEY.put(s.key(), s);
     }
   }

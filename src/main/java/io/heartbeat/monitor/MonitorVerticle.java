@@ -5,6 +5,7 @@ import io.heartbeat.bus.Addresses;
 import io.heartbeat.bus.Commands;
 import io.heartbeat.config.ConfigException;
 import io.heartbeat.config.HeartbeatConfig;
+import io.heartbeat.metrics.HeartbeatMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -32,15 +33,21 @@ public final class MonitorVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(MonitorVerticle.class);
 
+  private final HeartbeatMetrics metrics;
   private HeartbeatConfig config;
   private LivenessTable table;
+  private long lastTickNanos;
   private TickGuard guard;
   private EventBus bus;
   private long timer = -1;
 
-  /** @param config validated settings; later run-time changes arrive on the event bus */
-  public MonitorVerticle(HeartbeatConfig config) {
+  /**
+   * @param config validated settings; later run-time changes arrive on the event bus
+   * @param metrics where tick duration, lateness and stalls are recorded
+   */
+  public MonitorVerticle(HeartbeatConfig config, HeartbeatMetrics metrics) {
     this.config = config;
+    this.metrics = metrics;
   }
 
   @Override
@@ -93,14 +100,19 @@ public final class MonitorVerticle extends VerticleBase {
   private void onTick() {
     long now = System.nanoTime();
     TickGuard.Decision decision = guard.onTimer(now);
+    long lateness = lastTickNanos == 0 ? 0 : now - lastTickNanos - tickNanos();
+    lastTickNanos = now;
     if (decision == TickGuard.Decision.STALLED) {
+      metrics.monitorStalled();
       LOG.warn("Monitor could not run for {} ms (GC pause, CPU starvation or a stopped process);"
           + " that time is not counted against any connection", guard.lastStallNanos() / 1_000_000);
     }
     if (decision != TickGuard.Decision.AGE) {
+      metrics.monitorTick(now, 0, lateness, table.size());
       return;
     }
     LivenessTable.SweepResult result = table.sweep(now);
+    metrics.monitorTick(now, System.nanoTime() - now, lateness, table.size());
     for (Map.Entry<Integer, List<Long>> due : result.closeByOwner().entrySet()) {
       proposeClose(due.getKey(), due.getValue());
     }

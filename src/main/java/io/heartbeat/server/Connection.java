@@ -25,7 +25,14 @@ final class Connection implements FrameHandler {
   private final ChannelHandlerContext channel;
   private final FrameDecoder decoder;
   private final String remoteAddress;
+  private final String remoteHost;
   private final long openedNanos;
+  /** Whether any complete legal frame arrived (for firstFrameTimeoutMs). */
+  private boolean framed;
+  /** Reason of a GOODBYE already sent while the connection stays open (drain), or null. */
+  private String goodbyeSent;
+  /** When writes started being refused because the peer does not read; 0 while writable. */
+  long unwritableSinceNanos;
 
   /** Monotonic time of the last complete legal frame that counts as life (accept to start). */
   private long lastFrameNanos;
@@ -49,6 +56,7 @@ final class Connection implements FrameHandler {
     this.decoder = new FrameDecoder(owner.settings().byteOrder(), owner.settings().maxPayloadBytes(),
         this);
     this.remoteAddress = String.valueOf(socket.remoteAddress());
+    this.remoteHost = socket.remoteAddress() == null ? "?" : socket.remoteAddress().host();
     this.openedNanos = nowNanos;
     this.lastFrameNanos = nowNanos;
   }
@@ -67,6 +75,18 @@ final class Connection implements FrameHandler {
 
   String remoteAddress() {
     return remoteAddress;
+  }
+
+  NetSocketInternal socket() {
+    return socket;
+  }
+
+  String remoteHost() {
+    return remoteHost;
+  }
+
+  boolean hasCompletedFrame() {
+    return framed;
   }
 
   long lastFrameNanos() {
@@ -102,6 +122,7 @@ final class Connection implements FrameHandler {
     if (closeReason != null) {
       return;
     }
+    framed = true;
     switch (type) {
       case FrameType.HEARTBEAT:
         alive();
@@ -144,10 +165,30 @@ final class Connection implements FrameHandler {
   }
 
   private void sendAck() {
+    if (!writable()) {
+      return;
+    }
     ByteBuf frame = ackWithPayload != null ? ackWithPayload : owner.emptyAck();
     channel.write(frame.retainedDuplicate(), channel.voidPromise());
     flushNeeded = true;
     owner.ackSent(this);
+  }
+
+  /**
+   * Whether the peer is reading: false once maxPendingWriteBytes are queued for it. Writes are
+   * then dropped (memory stays bounded) and the owner closes the connection if it stays so for a
+   * tick.
+   */
+  private boolean writable() {
+    if (channel.channel().isWritable()) {
+      unwritableSinceNanos = 0;
+      return true;
+    }
+    if (unwritableSinceNanos == 0) {
+      unwritableSinceNanos = System.nanoTime() | 1;
+      owner.unwritable(this);
+    }
+    return false;
   }
 
   private void flushIfNeeded() {
@@ -159,7 +200,7 @@ final class Connection implements FrameHandler {
 
   /** Writes a whole frame now (commands, probes, goodbyes); takes ownership of {@code frame}. */
   void writeFrame(ByteBuf frame) {
-    if (closeReason != null) {
+    if (closeReason != null || !writable()) {
       frame.release();
       return;
     }
@@ -200,6 +241,17 @@ final class Connection implements FrameHandler {
     close(LifecycleEvents.TIMEOUT, true);
   }
 
+  /**
+   * Sends GOODBYE {@code reason} and leaves the connection open for the peer to leave; if it
+   * closes, or is closed later for any cause, the close is reported with this reason.
+   */
+  void sayGoodbye(String reason) {
+    if (closeReason == null && goodbyeSent == null) {
+      goodbyeSent = reason;
+      writeFrame(owner.goodbyeFrame(reason));
+    }
+  }
+
   int missedTicksAtClose() {
     return missedTicksAtClose;
   }
@@ -220,7 +272,7 @@ final class Connection implements FrameHandler {
   private void onClosed() {
     decoder.release();
     setAckFrame(null);
-    String reason = closeReason != null ? closeReason
+    String reason = goodbyeSent != null ? goodbyeSent : closeReason != null ? closeReason
         : ioErrorSeen ? LifecycleEvents.IO_ERROR : LifecycleEvents.PEER_CLOSED;
     closeReason = reason;
     owner.closed(this, reason);

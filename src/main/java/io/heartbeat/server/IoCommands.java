@@ -72,6 +72,17 @@ final class IoCommands {
         message.reply(closeIfSilent(body.getJsonArray("ids")));
       } else if (Commands.PROBE.equals(action)) {
         probe(body.getJsonArray("ids"));
+      } else if (Commands.LIST.equals(action)) {
+        message.reply(list(body.getString("peer")));
+      } else if (Commands.DESCRIBE.equals(action)) {
+        Connection connection = registry.get(body.getLong("id"));
+        if (connection == null) {
+          message.fail(Commands.NOT_FOUND, "No open connection " + body.getLong("id"));
+        } else {
+          message.reply(describe(connection, System.nanoTime()));
+        }
+      } else if (Commands.DRAIN.equals(action)) {
+        owner.drain().onComplete(ar -> message.reply(new JsonObject().put("drained", true)));
       } else if (Commands.SEND.equals(action) || Commands.SET_ACK_PAYLOAD.equals(action)
           || Commands.KICK.equals(action)) {
         applicationCommand(message, action, body);
@@ -129,11 +140,33 @@ final class IoCommands {
     return new JsonObject().put("closed", closed).put("refused", refused).put("unknown", unknown);
   }
 
+  private JsonObject list(String peerFilter) {
+    long now = System.nanoTime();
+    JsonArray out = new JsonArray();
+    for (Connection c : registry.all()) {
+      if (!c.isClosing() && (peerFilter == null || c.remoteAddress().contains(peerFilter))) {
+        out.add(describe(c, now));
+      }
+    }
+    return new JsonObject().put("connections", out);
+  }
+
+  /** What the admin API shows of one connection; missedTicks is whole ticks of silence. */
+  private JsonObject describe(Connection c, long now) {
+    long sinceLastFrameMs = (now - c.lastFrameNanos()) / 1_000_000;
+    return new JsonObject().put("id", c.id()).put("remoteAddress", c.remoteAddress())
+        .put("ageMs", (now - c.openedNanos()) / 1_000_000)
+        .put("sinceLastFrameMs", sinceLastFrameMs)
+        .put("missedTicks", Math.min(owner.settings().maxMissed(),
+            sinceLastFrameMs / owner.settings().tickMs()));
+  }
+
   private void probe(JsonArray ids) {
     for (int i = 0; i < ids.size(); i++) {
       Connection connection = registry.get(ids.getLong(i));
       if (connection != null) {
         connection.writeFrame(encoder.encode(FrameType.HEARTBEAT, null));
+        owner.probeSent();
       }
     }
   }

@@ -4,22 +4,26 @@ import io.heartbeat.bus.Addresses;
 import io.heartbeat.bus.LifecycleEvents;
 import io.heartbeat.config.ConfigException;
 import io.heartbeat.config.HeartbeatConfig;
+import io.heartbeat.metrics.HeartbeatMetrics;
 import io.heartbeat.protocol.FrameEncoder;
 import io.heartbeat.protocol.FrameType;
 import io.heartbeat.protocol.IllegalFrameException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetServer;
-import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,36 +34,52 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Several instances share one port (Vert.x spreads accepted sockets over them). Each instance
  * has a key ({@link io.heartbeat.bus.ConnectionIds}) that is part of its connections' ids and of
- * its command address {@link Addresses#ioInstance(int)}.
+ * its command address {@link Addresses#ioInstance(int)}. Once per tick it also enforces the
+ * first-frame timeout and closes peers that stopped reading (slow-consumer).
  */
 public final class IoVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(IoVerticle.class);
 
   private final int ioKey;
+  private final ConnectionLimits limits;
+  private final HeartbeatMetrics metrics;
+  private final IoStats stats = new IoStats();
   private volatile HeartbeatConfig config;
   private final ConnectionRegistry registry;
   private final RateLimitedLog protocolLog = new RateLimitedLog(LOG, 10);
   private final RateLimitedLog ioLog = new RateLimitedLog(LOG, 10);
+  private final RateLimitedLog limitLog = new RateLimitedLog(LOG, 1);
+  /** Connections without a complete frame yet, oldest first (accept order). */
+  private final ArrayDeque<Connection> awaitingFirstFrame = new ArrayDeque<>();
+  /** Connections whose peer stopped reading. */
+  private final List<Connection> unwritable = new ArrayList<>();
   private FrameEncoder encoder;
   private ByteBuf emptyAck;
   private TcpKeepAliveTuner keepAlive;
   private EventBus bus;
   private NetServer server;
   private volatile int actualPort = -1;
+  private volatile boolean draining;
   private long flushTimer = -1;
   private long lastFlushNanos;
   private long stallRecoveryUntilNanos;
 
   /**
-   * @param config validated settings (the I/O instance follows later run-time changes published
-   *     on {@link Addresses#CONFIG_CHANGED})
+   * @param config validated settings (the instance follows later run-time changes published on
+   *     {@link Addresses#CONFIG_CHANGED})
    * @param ioKey this instance's key, unique among live I/O instances of the cluster
+   * @param limits connection limits shared by the instances of this process
+   * @param metrics where this instance's counters are summed
    */
-  public IoVerticle(HeartbeatConfig config, int ioKey) {
+  public IoVerticle(HeartbeatConfig config, int ioKey, ConnectionLimits limits,
+      HeartbeatMetrics metrics) {
     this.config = config;
     this.ioKey = ioKey;
+    this.limits = limits;
+    this.metrics = metrics;
     this.registry = new ConnectionRegistry(ioKey);
+    metrics.register(stats);
   }
 
   /** The port this instance listens on, or -1 before it listens. */
@@ -70,6 +90,11 @@ public final class IoVerticle extends VerticleBase {
   /** This instance's key. */
   public int ioKey() {
     return ioKey;
+  }
+
+  /** Whether it listens and is not draining. */
+  public boolean isServing() {
+    return actualPort > 0 && !draining;
   }
 
   @Override
@@ -88,13 +113,7 @@ public final class IoVerticle extends VerticleBase {
     ready.add(bus.<JsonObject>consumer(Addresses.CONFIG_CHANGED, m -> reconfigure(m.body()))
         .completion());
     scheduleFlush();
-    server = vertx.createNetServer(new NetServerOptions()
-        .setHost(config.host())
-        // -1: one random port shared by all instances (0 would give each its own).
-        .setPort(config.port() == 0 ? -1 : config.port())
-        .setTcpNoDelay(true)
-        .setReuseAddress(true)
-        .setTcpKeepAlive(config.tcpKeepAlive()));
+    server = vertx.createNetServer(ServerOptions.from(config));
     server.connectHandler(this::accept);
     return Future.all(ready).compose(v -> server.listen())
         .recover(error -> Future.failedFuture(listenError(error)))
@@ -109,19 +128,68 @@ public final class IoVerticle extends VerticleBase {
     return server == null ? Future.succeededFuture() : server.close();
   }
 
+  /**
+   * Graceful drain: stop accepting, send GOODBYE "shutdown" to every connection at
+   * shutdownGoodbyesPerSecond, wait up to shutdownGraceMs for the peers to leave, then close the
+   * rest. Completes when every connection is closed.
+   */
+  Future<Void> drain() {
+    draining = true;
+    long graceMs = config.shutdownGraceMs();
+    ArrayDeque<Connection> pending = new ArrayDeque<>(registry.all());
+    int perSlice = Math.max(1, config.shutdownGoodbyesPerSecond() / 100);
+    Promise<Void> goodbyesSent = Promise.promise();
+    sendGoodbyes(pending, perSlice, goodbyesSent);
+    LOG.info("I/O instance {} draining: GOODBYE \"shutdown\" to {} connections, then up to {} ms"
+        + " for them to leave", ioKey, pending.size(), graceMs);
+    // shutdown() unbinds at once; sockets still open after the grace period are closed.
+    return goodbyesSent.future().compose(v -> server.shutdown(graceMs, TimeUnit.MILLISECONDS))
+        .onComplete(ar -> LOG.info("I/O instance {} drained", ioKey));
+  }
+
+  private void sendGoodbyes(ArrayDeque<Connection> pending, int perSlice, Promise<Void> done) {
+    for (int i = 0; i < perSlice && !pending.isEmpty(); i++) {
+      pending.poll().sayGoodbye(LifecycleEvents.SHUTDOWN);
+    }
+    if (pending.isEmpty()) {
+      done.complete();
+    } else {
+      vertx.setTimer(10, t -> sendGoodbyes(pending, perSlice, done));
+    }
+  }
+
   private Throwable listenError(Throwable error) {
     String detail = error.getMessage() == null ? error.toString() : error.getMessage();
+    String fix = config.tlsEnabled()
+        ? " Check tls.certPath, tls.keyPath and tls.clientCaPath, and that the port is free"
+            + " (\"port\" in the config file, HEARTBEAT_PORT or -Dheartbeat.port)."
+        : " Stop the process using that port or choose another with \"port\" in the config"
+            + " file, HEARTBEAT_PORT or -Dheartbeat.port.";
     return new ConfigException("Cannot listen on " + config.host() + ":" + config.port() + ": "
-        + detail + ". Stop the process using that port or choose another with \"port\" in the"
-        + " config file, HEARTBEAT_PORT or -Dheartbeat.port.");
+        + detail + "." + fix);
   }
 
   private void accept(NetSocket socket) {
+    String host = socket.remoteAddress() == null ? "?" : socket.remoteAddress().host();
+    if (draining || !limits.tryAcquire(host)) {
+      stats.rejected++;
+      limitLog.warn("Refused connection from {}: {}", socket.remoteAddress(), draining
+          ? "draining" : "connection limit reached (maxConnections " + config.maxConnections()
+          + ", maxConnectionsPerIp " + config.maxConnectionsPerIp() + ")");
+      socket.close();
+      return;
+    }
     long now = System.nanoTime();
     Connection connection = new Connection(registry.newId(), this, socket, now);
     registry.add(connection);
+    stats.opened++;
+    stats.open = registry.size();
+    socket.setWriteQueueMaxSize(config.maxPendingWriteBytes());
     if (config.tcpKeepAlive()) {
       keepAlive.apply(SocketAccess.channelContext(socket).channel());
+    }
+    if (config.firstFrameTimeoutMs() > 0) {
+      awaitingFirstFrame.add(connection);
     }
     connection.start();
     LOG.info("Connection {} opened from {}", connection.id(), connection.remoteAddress());
@@ -135,11 +203,14 @@ public final class IoVerticle extends VerticleBase {
       vertx.cancelTimer(flushTimer);
     }
     lastFlushNanos = System.nanoTime();
-    flushTimer = vertx.setPeriodic(config.tickMs(), t -> flushActivity());
+    flushTimer = vertx.setPeriodic(config.tickMs(), t -> onTick());
   }
 
-  /** Once per tick: send the activity batch, and notice if this event loop was stalled. */
-  private void flushActivity() {
+  /**
+   * Once per tick: notice if this event loop was stalled, send the activity batch, enforce the
+   * first-frame timeout and close peers that stopped reading.
+   */
+  private void onTick() {
     long now = System.nanoTime();
     long tickNanos = config.tickMs() * 1_000_000;
     if (now - lastFlushNanos > tickNanos + tickNanos / 2) {
@@ -151,7 +222,41 @@ public final class IoVerticle extends VerticleBase {
     lastFlushNanos = now;
     Buffer batch = registry.drainActivity(now);
     if (batch != null) {
+      stats.activityBatches++;
+      metrics.activityBatch(batch.length() / io.heartbeat.bus.ActivityBatch.ENTRY_BYTES);
       bus.send(Addresses.MONITOR_ACTIVITY, batch);
+    }
+    closeWithoutFirstFrame(now);
+    closeSlowConsumers(now, tickNanos);
+  }
+
+  private void closeWithoutFirstFrame(long now) {
+    long limitNanos = config.firstFrameTimeoutMs() * 1_000_000;
+    while (!awaitingFirstFrame.isEmpty()) {
+      Connection oldest = awaitingFirstFrame.peek();
+      if (oldest.isClosing() || oldest.hasCompletedFrame()) {
+        awaitingFirstFrame.poll();
+      } else if (limitNanos > 0 && now - oldest.openedNanos() >= limitNanos) {
+        awaitingFirstFrame.poll();
+        oldest.close(LifecycleEvents.FIRST_FRAME_TIMEOUT, false);
+      } else {
+        break;
+      }
+    }
+  }
+
+  private void closeSlowConsumers(long now, long tickNanos) {
+    for (Iterator<Connection> it = unwritable.iterator(); it.hasNext(); ) {
+      Connection c = it.next();
+      if (c.isClosing() || c.unwritableSinceNanos == 0) {
+        it.remove();
+      } else if (SocketAccess.channelContext(c.socket()).channel().isWritable()) {
+        c.unwritableSinceNanos = 0;
+        it.remove();
+      } else if (now - c.unwritableSinceNanos >= tickNanos) {
+        it.remove();
+        c.close(LifecycleEvents.SLOW_CONSUMER, false);
+      }
     }
   }
 
@@ -204,21 +309,34 @@ public final class IoVerticle extends VerticleBase {
     registry.markActive(connection);
   }
 
+  void unwritable(Connection connection) {
+    unwritable.add(connection);
+  }
+
   void heartbeatReceived(Connection connection) {
+    stats.heartbeats++;
     if (config.logHeartbeats()) {
       LOG.info("Heartbeat from connection {} ({})", connection.id(), connection.remoteAddress());
     }
   }
 
   void ackSent(Connection connection) {
+    stats.acks++;
     if (config.logHeartbeats()) {
       LOG.info("Ack sent to connection {} ({})", connection.id(), connection.remoteAddress());
     }
   }
 
+  void probeSent() {
+    stats.probes++;
+  }
+
   void publishData(Connection connection, String type, ByteBuf payload) {
-    bus.publish(Addresses.CONNECTION_DATA, LifecycleEvents.data(connection.id(),
-        type, ByteBufUtil.getBytes(payload)));
+    if ("DATA".equals(type)) {
+      stats.dataFrames++;
+    }
+    bus.publish(Addresses.CONNECTION_DATA, LifecycleEvents.data(connection.id(), type,
+        ByteBufUtil.getBytes(payload)));
   }
 
   void goodbyeReceived(Connection connection, String reason) {
@@ -227,6 +345,7 @@ public final class IoVerticle extends VerticleBase {
   }
 
   void protocolError(Connection connection, IllegalFrameException verdict) {
+    stats.protocolErrors[verdict.reason().ordinal()]++;
     protocolLog.warn("Connection {} from {} closed: protocol error: {}", connection.id(),
         connection.remoteAddress(), verdict.getMessage());
   }
@@ -243,11 +362,17 @@ public final class IoVerticle extends VerticleBase {
 
   void closed(Connection connection, String reason) {
     registry.remove(connection);
+    limits.release(connection.remoteHost());
+    stats.open = registry.size();
+    stats.countClose(reason);
     long now = System.nanoTime();
     long sinceLastFrameMs = (now - connection.lastFrameNanos()) / 1_000_000;
     int missed = connection.missedTicksAtClose();
     if (missed < 0) {
       missed = (int) Math.min(config.maxMissed(), sinceLastFrameMs / config.tickMs());
+    }
+    if (LifecycleEvents.TIMEOUT.equals(reason)) {
+      metrics.detectionDelay(sinceLastFrameMs);
     }
     if (!LifecycleEvents.PROTOCOL_ERROR.equals(reason)) {
       // Protocol errors were already logged, rate-limited: hostile input must not flood the log.

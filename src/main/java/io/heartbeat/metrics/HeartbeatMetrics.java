@@ -1,0 +1,152 @@
+package io.heartbeat.metrics;
+
+import io.heartbeat.protocol.IllegalFrameException;
+import io.heartbeat.server.IoStats;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Heartbeat's own meters, named in one place (Prometheus names in brackets):
+ * <ul>
+ *   <li>{@code heartbeat.connections.open} [heartbeat_connections_open] gauge</li>
+ *   <li>{@code heartbeat.connections.opened} [heartbeat_connections_opened_total]</li>
+ *   <li>{@code heartbeat.connections.rejected} [heartbeat_connections_rejected_total]: closed at
+ *       accept by maxConnections or maxConnectionsPerIp</li>
+ *   <li>{@code heartbeat.connections.closed} [heartbeat_connections_closed_total{reason}]</li>
+ *   <li>{@code heartbeat.heartbeats.received} [heartbeat_heartbeats_received_total]</li>
+ *   <li>{@code heartbeat.acks.sent} [heartbeat_acks_sent_total]</li>
+ *   <li>{@code heartbeat.probes.sent} [heartbeat_probes_sent_total]</li>
+ *   <li>{@code heartbeat.data.received} [heartbeat_data_received_total]</li>
+ *   <li>{@code heartbeat.protocol.errors} [heartbeat_protocol_errors_total{reason}]</li>
+ *   <li>{@code heartbeat.detection.delay} [heartbeat_detection_delay_seconds histogram]: last
+ *       frame to close, for timeouts</li>
+ *   <li>{@code heartbeat.monitor.tick.duration} [heartbeat_monitor_tick_duration_seconds]</li>
+ *   <li>{@code heartbeat.monitor.tick.lateness} [heartbeat_monitor_tick_lateness_seconds]: how
+ *       late each timer callback ran (the server's own stalls)</li>
+ *   <li>{@code heartbeat.monitor.stalls} [heartbeat_monitor_stalls_total]</li>
+ *   <li>{@code heartbeat.monitor.tracked} [heartbeat_monitor_tracked] gauge</li>
+ *   <li>{@code heartbeat.activity.batch.size} [heartbeat_activity_batch_size] summary</li>
+ * </ul>
+ * Per-frame counts live in each I/O instance's {@link IoStats} and are summed at scrape time,
+ * so the heartbeat path does no atomic operation for metrics. Thread-safe.
+ */
+public final class HeartbeatMetrics {
+
+  private final MeterRegistry registry;
+  private final List<IoStats> instances = new CopyOnWriteArrayList<>();
+  private final Timer detectionDelay;
+  private final Timer tickDuration;
+  private final Timer tickLateness;
+  private final DistributionSummary batchSize;
+  private final io.micrometer.core.instrument.Counter stalls;
+  private volatile long lastTickNanos;
+  private volatile int tracked;
+
+  /** Meters in {@code registry} (use {@link #standalone()} when there is none). */
+  public HeartbeatMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    Gauge.builder("heartbeat.connections.open", this, m -> sum(IoStats::open))
+        .description("Connections open now").register(registry);
+    counter("heartbeat.connections.opened", "Connections accepted", IoStats::opened);
+    counter("heartbeat.connections.rejected", "Connections closed at accept by a limit",
+        IoStats::rejected);
+    for (int i = 0; i < IoStats.CLOSE_REASONS.size(); i++) {
+      int index = i;
+      FunctionCounter.builder("heartbeat.connections.closed", this, m -> sum(s -> s.closes(index)))
+          .tag("reason", IoStats.CLOSE_REASONS.get(i)).description("Connections closed, by reason")
+          .register(registry);
+    }
+    counter("heartbeat.heartbeats.received", "HEARTBEAT frames received", IoStats::heartbeats);
+    counter("heartbeat.acks.sent", "HEARTBEAT_ACK frames sent", IoStats::acks);
+    counter("heartbeat.probes.sent", "Server HEARTBEAT probes sent", IoStats::probes);
+    counter("heartbeat.data.received", "DATA frames received", IoStats::dataFrames);
+    for (IllegalFrameException.Reason reason : IllegalFrameException.Reason.values()) {
+      FunctionCounter.builder("heartbeat.protocol.errors", this,
+              m -> sum(s -> s.protocolErrors(reason.ordinal())))
+          .tag("reason", reason.code()).description("Connections closed for illegal input")
+          .register(registry);
+    }
+    detectionDelay = Timer.builder("heartbeat.detection.delay")
+        .description("Time from a connection's last frame to its close, for timeouts")
+        .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(10))
+        .maximumExpectedValue(Duration.ofHours(1)).register(registry);
+    tickDuration = Timer.builder("heartbeat.monitor.tick.duration")
+        .description("Time one monitor sweep took").register(registry);
+    tickLateness = Timer.builder("heartbeat.monitor.tick.lateness")
+        .description("How late the monitor's timer ran (the server's own stalls)")
+        .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofMinutes(10)).register(registry);
+    stalls = io.micrometer.core.instrument.Counter.builder("heartbeat.monitor.stalls")
+        .description("Monitor ticks skipped because the server itself had stalled")
+        .register(registry);
+    Gauge.builder("heartbeat.monitor.tracked", this, m -> m.tracked)
+        .description("Connections the monitor tracks").register(registry);
+    batchSize = DistributionSummary.builder("heartbeat.activity.batch.size")
+        .description("Connections named in one activity batch").register(registry);
+  }
+
+  /** Metrics kept in a private in-memory registry (tests, embedding without Prometheus). */
+  public static HeartbeatMetrics standalone() {
+    return new HeartbeatMetrics(new SimpleMeterRegistry());
+  }
+
+  /** The registry the meters live in. */
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  /**
+   * Counts an I/O instance's stats from now on. Instances are never removed, so the counters stay
+   * monotonic after an instance is undeployed.
+   */
+  public void register(IoStats stats) {
+    instances.add(stats);
+  }
+
+  public void detectionDelay(long millis) {
+    detectionDelay.record(millis, TimeUnit.MILLISECONDS);
+  }
+
+  /** One monitor timer callback: how long it took and how late it ran. */
+  public void monitorTick(long nowNanos, long durationNanos, long latenessNanos, int trackedNow) {
+    lastTickNanos = nowNanos;
+    tracked = trackedNow;
+    tickDuration.record(durationNanos, TimeUnit.NANOSECONDS);
+    tickLateness.record(Math.max(0, latenessNanos), TimeUnit.NANOSECONDS);
+  }
+
+  public void monitorStalled() {
+    stalls.increment();
+  }
+
+  public void activityBatch(int entries) {
+    batchSize.record(entries);
+  }
+
+  /** Monotonic time of the last monitor tick, 0 before the first. */
+  public long lastMonitorTickNanos() {
+    return lastTickNanos;
+  }
+
+  private void counter(String name, String description, ToDoubleFunction<IoStats> field) {
+    FunctionCounter.builder(name, this, m -> sum(field)).description(description)
+        .register(registry);
+  }
+
+  private double sum(ToDoubleFunction<IoStats> field) {
+    double total = 0;
+    for (IoStats s : instances) {
+      total += field.applyAsDouble(s);
+    }
+    return total;
+  }
+}

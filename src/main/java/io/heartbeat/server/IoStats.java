@@ -1,0 +1,76 @@
+package io.heartbeat.server;
+
+import io.heartbeat.bus.LifecycleEvents;
+import java.util.List;
+
+/**
+ * Counters of one I/O instance: plain fields written only by its event loop, so counting costs
+ * no atomic operation on the heartbeat path. Metrics read them from the scrape thread; a read may
+ * lag by a few increments, never tear (64-bit JVM).
+ */
+public final class IoStats {
+
+  /** Close reasons with a counter of their own, in this order. */
+  public static final List<String> CLOSE_REASONS = List.of(LifecycleEvents.TIMEOUT,
+      LifecycleEvents.PROTOCOL_ERROR, LifecycleEvents.PEER_CLOSED, LifecycleEvents.IO_ERROR,
+      LifecycleEvents.KICKED, LifecycleEvents.SHUTDOWN, LifecycleEvents.SLOW_CONSUMER,
+      LifecycleEvents.FIRST_FRAME_TIMEOUT);
+
+  volatile int open;
+  long opened;
+  long rejected;
+  long heartbeats;
+  long acks;
+  long probes;
+  long dataFrames;
+  final long[] protocolErrors = new long[3];
+  final long[] closes = new long[CLOSE_REASONS.size()];
+  long activityBatches;
+  long activityEntries;
+
+  public int open() {
+    return open;
+  }
+
+  public long opened() {
+    return opened;
+  }
+
+  /** Connections closed at accept because a connection limit was reached. */
+  public long rejected() {
+    return rejected;
+  }
+
+  public long heartbeats() {
+    return heartbeats;
+  }
+
+  public long acks() {
+    return acks;
+  }
+
+  public long probes() {
+    return probes;
+  }
+
+  public long dataFrames() {
+    return dataFrames;
+  }
+
+  /** Protocol errors by {@link io.heartbeat.protocol.IllegalFrameException.Reason} ordinal. */
+  public long protocolErrors(int reasonOrdinal) {
+    return protocolErrors[reasonOrdinal];
+  }
+
+  /** Closes by index in {@link #CLOSE_REASONS}. */
+  public long closes(int reasonIndex) {
+    return closes[reasonIndex];
+  }
+
+  void countClose(String reason) {
+    int i = CLOSE_REASONS.indexOf(reason);
+    if (i >= 0) {
+      closes[i]++;
+    }
+  }
+}
