@@ -232,7 +232,10 @@ final class Connection implements FrameHandler {
       channel.flush();
     }
     closeReason = reason;
-    socket.close();
+    // A Netty close, not NetSocket.close(): Vert.x's close waits until everything queued is
+    // flushed, which never happens for a peer that stopped reading. Bytes already handed to the
+    // kernel (the GOODBYE to a reading peer) are still delivered before the FIN.
+    channel.close();
   }
 
   /** Records the counter value the monitor closed this connection at (for the closed event). */
@@ -262,7 +265,7 @@ final class Connection implements FrameHandler {
       owner.ioError(this, error);
       if (closeReason == null) {
         closeReason = LifecycleEvents.IO_ERROR;
-        socket.close();
+        channel.close();
       }
     } else {
       owner.unexpectedError(this, error);
