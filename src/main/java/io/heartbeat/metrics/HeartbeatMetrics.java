@@ -124,6 +124,11 @@ public final class HeartbeatMetrics {
     tickLateness.record(Math.max(0, latenessNanos), TimeUnit.NANOSECONDS);
   }
 
+  /** The monitor started: it counts as ticking from now on (for readiness). */
+  public void monitorStarted(long nowNanos) {
+    lastTickNanos = nowNanos;
+  }
+
   public void monitorStalled() {
     stalls.increment();
   }

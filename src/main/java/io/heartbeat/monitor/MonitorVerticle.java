@@ -66,6 +66,7 @@ public final class MonitorVerticle extends VerticleBase {
     Future<Void> reload = bus.<JsonObject>consumer(Addresses.CONFIG_CHANGED,
         m -> reconfigure(m.body())).completion();
     return Future.all(opened, closed, activity, reload).onSuccess(v -> {
+      metrics.monitorStarted(System.nanoTime());
       scheduleTicks();
       bus.publish(Addresses.MONITOR_RESYNC, new JsonObject());
     });

@@ -23,7 +23,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,6 +60,7 @@ public final class IoVerticle extends VerticleBase {
   private NetServer server;
   private volatile int actualPort = -1;
   private volatile boolean draining;
+  private final Promise<Void> drained = Promise.promise();
   private long flushTimer = -1;
   private long lastFlushNanos;
   private long stallRecoveryUntilNanos;
@@ -129,32 +129,50 @@ public final class IoVerticle extends VerticleBase {
   }
 
   /**
-   * Graceful drain: stop accepting, send GOODBYE "shutdown" to every connection at
-   * shutdownGoodbyesPerSecond, wait up to shutdownGraceMs for the peers to leave, then close the
-   * rest. Completes when every connection is closed.
+   * Graceful drain: refuse new connections, send GOODBYE "shutdown" to every connection at
+   * shutdownGoodbyesPerSecond, wait up to shutdownGraceMs for the peers to leave, close the rest
+   * and stop listening. Completes when every connection is closed.
+   *
+   * <p>Not {@code NetServer.shutdown(grace)}: with several instances sharing a port, the last
+   * instance to shut down closes the shared listener and, with it, every remaining socket at
+   * once, whatever the grace.
    */
   Future<Void> drain() {
+    if (draining) {
+      return drained.future();
+    }
     draining = true;
-    long graceMs = config.shutdownGraceMs();
     ArrayDeque<Connection> pending = new ArrayDeque<>(registry.all());
-    int perSlice = Math.max(1, config.shutdownGoodbyesPerSecond() / 100);
-    Promise<Void> goodbyesSent = Promise.promise();
-    sendGoodbyes(pending, perSlice, goodbyesSent);
     LOG.info("I/O instance {} draining: GOODBYE \"shutdown\" to {} connections, then up to {} ms"
-        + " for them to leave", ioKey, pending.size(), graceMs);
-    // shutdown() unbinds at once; sockets still open after the grace period are closed.
-    return goodbyesSent.future().compose(v -> server.shutdown(graceMs, TimeUnit.MILLISECONDS))
-        .onComplete(ar -> LOG.info("I/O instance {} drained", ioKey));
+        + " for them to leave", ioKey, pending.size(), config.shutdownGraceMs());
+    int perSlice = Math.max(1, config.shutdownGoodbyesPerSecond() / 100);
+    sendGoodbyes(pending, perSlice);
+    long graceTimer = vertx.setTimer(Math.max(1, config.shutdownGraceMs()), t -> {
+      for (Connection c : new ArrayList<>(registry.all())) {
+        c.close(LifecycleEvents.SHUTDOWN, false);
+      }
+      finishDrainIfEmpty();
+    });
+    drained.future().onComplete(ar -> vertx.cancelTimer(graceTimer));
+    finishDrainIfEmpty();
+    return drained.future();
   }
 
-  private void sendGoodbyes(ArrayDeque<Connection> pending, int perSlice, Promise<Void> done) {
+  private void finishDrainIfEmpty() {
+    if (draining && registry.size() == 0 && !drained.future().isComplete()) {
+      server.close().onComplete(ar -> {
+        LOG.info("I/O instance {} drained", ioKey);
+        drained.tryComplete();
+      });
+    }
+  }
+
+  private void sendGoodbyes(ArrayDeque<Connection> pending, int perSlice) {
     for (int i = 0; i < perSlice && !pending.isEmpty(); i++) {
       pending.poll().sayGoodbye(LifecycleEvents.SHUTDOWN);
     }
-    if (pending.isEmpty()) {
-      done.complete();
-    } else {
-      vertx.setTimer(10, t -> sendGoodbyes(pending, perSlice, done));
+    if (!pending.isEmpty()) {
+      vertx.setTimer(10, t -> sendGoodbyes(pending, perSlice));
     }
   }
 
@@ -382,5 +400,6 @@ public final class IoVerticle extends VerticleBase {
     bus.publish(Addresses.CONNECTION_CLOSED, LifecycleEvents.closed(connection.id(),
         connection.remoteAddress(), reason, sinceLastFrameMs, missed,
         (now - connection.openedNanos()) / 1_000_000));
+    finishDrainIfEmpty();
   }
 }

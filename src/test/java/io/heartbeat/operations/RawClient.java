@@ -11,6 +11,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetSocket;
 import java.nio.ByteOrder;
@@ -32,23 +33,34 @@ final class RawClient implements FrameHandler {
   private static final FrameEncoder ENCODER = new FrameEncoder(ByteOrder.LITTLE_ENDIAN);
 
   final NetSocket socket;
+  /**
+   * Held so it stays reachable: Vert.x closes a NetClient, and its sockets, once the client
+   * object is garbage-collected.
+   */
+  private final NetClient client;
   final List<Frame> received = new ArrayList<>();
   final Promise<Void> closed = Promise.promise();
   private final FrameDecoder decoder = new FrameDecoder(ByteOrder.LITTLE_ENDIAN, 1 << 20, this);
   private Consumer<Frame> onFrame = f -> { };
 
-  private RawClient(NetSocket socket) {
+  private RawClient(NetClient client, NetSocket socket) {
+    this.client = client;
     this.socket = socket;
     socket.handler(b -> decoder.decode(Unpooled.wrappedBuffer(b.getBytes())));
     socket.closeHandler(v -> closed.tryComplete());
+    socket.exceptionHandler(e -> error = e);
   }
+
+  /** The last socket error, for failure messages. */
+  Throwable error;
 
   static Future<RawClient> connect(Vertx vertx, int port) {
     return connect(vertx, port, new NetClientOptions());
   }
 
   static Future<RawClient> connect(Vertx vertx, int port, NetClientOptions options) {
-    return vertx.createNetClient(options).connect(port, "127.0.0.1").map(RawClient::new);
+    NetClient client = vertx.createNetClient(options);
+    return client.connect(port, "127.0.0.1").map(socket -> new RawClient(client, socket));
   }
 
   RawClient onFrame(Consumer<Frame> handler) {

@@ -1,0 +1,97 @@
+package io.heartbeat.operations;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.heartbeat.HeartbeatService;
+import io.heartbeat.config.HeartbeatConfig;
+import io.heartbeat.protocol.FrameType;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.SelfSignedCertificate;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The client port over TLS, with and without client certificates. */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 20, timeUnit = TimeUnit.SECONDS)
+class TlsTest {
+
+  private static final SelfSignedCertificate SERVER = SelfSignedCertificate.create("localhost");
+  private static final SelfSignedCertificate CLIENT = SelfSignedCertificate.create("client");
+  private static final SelfSignedCertificate STRANGER = SelfSignedCertificate.create("stranger");
+
+  private static Future<HeartbeatService> start(Vertx vertx, boolean mutual) throws Exception {
+    JsonObject settings = new JsonObject().put("port", 0).put("ioInstances", 1)
+        .put("tickMs", 100).put("maxMissed", 50)
+        .put("tls.enabled", true).put("tls.certPath", SERVER.certificatePath())
+        .put("tls.keyPath", SERVER.privateKeyPath()).put("tls.handshakeTimeoutMs", 2000);
+    if (mutual) {
+      settings.put("tls.clientCaPath", CLIENT.certificatePath());
+    }
+    return HeartbeatService.start(vertx, HeartbeatConfig.fromJson(settings), null, 0);
+  }
+
+  private static NetClientOptions tls(SelfSignedCertificate own) {
+    NetClientOptions options = new NetClientOptions().setSsl(true).setTrustAll(true)
+        .setHostnameVerificationAlgorithm("");
+    if (own != null) {
+      options.setKeyCertOptions(own.keyCertOptions());
+    }
+    return options;
+  }
+
+  /** Connects, sends one heartbeat and completes with whether an ack came back. */
+  private static Future<Boolean> heartbeatAcked(Vertx vertx, int port, NetClientOptions options) {
+    return RawClient.connect(vertx, port, options).compose(client -> {
+      Promise<Boolean> acked = Promise.promise();
+      client.onFrame(f -> acked.tryComplete(f.type() == FrameType.HEARTBEAT_ACK));
+      client.closed.future().onComplete(v -> acked.tryComplete(false));
+      client.send(FrameType.HEARTBEAT, null);
+      return acked.future();
+    }).recover(refused -> Future.succeededFuture(false));
+  }
+
+  @Test
+  void tlsClientIsAckedAndPlaintextClientIsClosedWithoutAReply(Vertx vertx,
+      VertxTestContext ctx) throws Exception {
+    start(vertx, false).compose(service -> heartbeatAcked(vertx, service.port(), tls(null))
+        .compose(acked -> {
+          ctx.verify(() -> assertTrue(acked, "TLS client not acked"));
+          return RawClient.connect(vertx, service.port());
+        })
+        .compose(plain -> {
+          plain.send(FrameType.HEARTBEAT, null);
+          return plain.closed.future().map(v -> plain);
+        }))
+        .onComplete(ctx.succeeding(plain -> ctx.verify(() -> {
+          assertEquals(0, plain.received.size(), "the plaintext client got a frame");
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void mutualTlsAcceptsTheTrustedClientAndRefusesOthers(Vertx vertx, VertxTestContext ctx)
+      throws Exception {
+    start(vertx, true).compose(service -> heartbeatAcked(vertx, service.port(), tls(CLIENT))
+        .compose(trusted -> {
+          ctx.verify(() -> assertTrue(trusted, "client with the trusted certificate not acked"));
+          return heartbeatAcked(vertx, service.port(), tls(STRANGER));
+        })
+        .compose(stranger -> {
+          ctx.verify(() -> assertEquals(false, stranger, "client with a wrong certificate acked"));
+          return heartbeatAcked(vertx, service.port(), tls(null));
+        }))
+        .onComplete(ctx.succeeding(anonymous -> ctx.verify(() -> {
+          assertEquals(false, anonymous, "client without a certificate acked");
+          ctx.completeNow();
+        })));
+  }
+}
