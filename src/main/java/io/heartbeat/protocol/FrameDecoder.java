@@ -52,8 +52,8 @@ public final class FrameDecoder {
   }
 
   /**
-   * Consumes every readable byte of {@code in} (advancing its reader index). Does not release
-   * {@code in}.
+   * Consumes every readable byte of {@code in} (advancing its reader index), also after an
+   * illegal header, when the bytes are dropped unread. Does not release {@code in}.
    */
   public void decode(ByteBuf in) {
     while (!failed && in.isReadable()) {
@@ -68,6 +68,11 @@ public final class FrameDecoder {
       } else {
         collectHeaderByte(in);
       }
+    }
+    if (failed) {
+      // Dead stream: drop the rest, so a caller that loops while its buffer is readable, or
+      // keeps unread bytes for the next call, cannot spin or pile up input after the verdict.
+      in.skipBytes(in.readableBytes());
     }
   }
 

@@ -6,19 +6,26 @@ import io.netty.buffer.Unpooled;
 import java.nio.ByteOrder;
 
 /**
- * Builds frames. Stateless and thread-safe.
+ * Builds frames. Immutable and thread-safe.
  *
  * <p>For the hottest frame, an empty HEARTBEAT_ACK, use {@link #emptyFrame(int)}: one shared,
- * read-only buffer to send as {@code retainedDuplicate()}, so acking allocates nothing but
- * Netty's own bookkeeping.
+ * read-only buffer per type, built once by the constructor, to send as
+ * {@code retainedDuplicate()}, so acking allocates nothing but Netty's own bookkeeping.
  */
 public final class FrameEncoder {
 
   private final boolean littleEndian;
+  /** The empty frame of each legal type, indexed by type code. */
+  private final ByteBuf[] emptyFrames = new ByteBuf[FrameType.GOODBYE + 1];
 
   /** @param byteOrder byte order of the header's two integers */
   public FrameEncoder(ByteOrder byteOrder) {
     this.littleEndian = byteOrder == ByteOrder.LITTLE_ENDIAN;
+    for (int type = 0; type < emptyFrames.length; type++) {
+      ByteBuf out = Unpooled.directBuffer(FrameDecoder.HEADER_BYTES, FrameDecoder.HEADER_BYTES);
+      writeHeader(out, type, 0);
+      emptyFrames[type] = Unpooled.unreleasableBuffer(out.asReadOnly());
+    }
   }
 
   /**
@@ -47,13 +54,17 @@ public final class FrameEncoder {
   }
 
   /**
-   * A shared read-only frame with an empty payload. Never release it; send
-   * {@code emptyFrame(t).retainedDuplicate()} or a plain {@code duplicate()}.
+   * The shared read-only frame of a legal type with an empty payload: the same buffer on every
+   * call. Never release it or read from it; send {@code emptyFrame(t).retainedDuplicate()} or a
+   * plain {@code duplicate()}, which have their own indices.
+   *
+   * @throws IllegalArgumentException if {@code type} is not a {@link FrameType} code
    */
   public ByteBuf emptyFrame(int type) {
-    ByteBuf out = Unpooled.directBuffer(FrameDecoder.HEADER_BYTES, FrameDecoder.HEADER_BYTES);
-    writeHeader(out, type, 0);
-    return Unpooled.unreleasableBuffer(out.asReadOnly());
+    if (!FrameType.isLegal(type)) {
+      throw new IllegalArgumentException("not a frame type: " + type);
+    }
+    return emptyFrames[type];
   }
 
   /** Writes the 8-byte header at the writer index of {@code out}. */

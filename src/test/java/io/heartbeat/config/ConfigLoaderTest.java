@@ -1,0 +1,386 @@
+package io.heartbeat.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The loader's layers (defaults, file, environment, system properties) and its error messages.
+ * Environment and properties are plain maps here; the real ones are never read or changed.
+ */
+class ConfigLoaderTest {
+
+  @TempDir
+  Path dir;
+
+  private final Map<String, String> env = new HashMap<>();
+  private final Properties properties = new Properties();
+
+  @Test
+  void missingOptionalFileGivesTheDocumentedDefaults() throws ConfigException {
+    HeartbeatConfig config = load(dir.resolve("absent.json"), false);
+
+    assertEquals(15000, config.port());
+    assertEquals("0.0.0.0", config.host());
+    assertEquals(3000, config.tickMs());
+    assertEquals(5, config.maxMissed());
+    assertEquals(ByteOrder.LITTLE_ENDIAN, config.byteOrder());
+    assertEquals(65536, config.maxPayloadBytes());
+    assertTrue(config.ackHeartbeats(), "ack on");
+    assertTrue(config.dataCountsAsActivity(), "DATA counts as activity");
+    assertFalse(config.probeEnabled(), "probing off");
+    assertTrue(config.detectionEnabled(), "detection on");
+    assertFalse(config.logHeartbeats(), "heartbeat logging off");
+    assertFalse(config.tcpKeepAlive(), "TCP keepalive off");
+    assertEquals(15_000, config.windowMs());
+    assertEquals(HeartbeatConfig.defaults(), config);
+  }
+
+  @Test
+  void emptyFileGivesTheDefaults() throws Exception {
+    assertEquals(HeartbeatConfig.defaults(), load(file(""), true));
+    assertEquals(HeartbeatConfig.defaults(), load(file("{}"), true));
+  }
+
+  @ParameterizedTest(name = "file {0}, env {1}, property {2} -> {3}")
+  @CsvSource({
+      "false, false, false, 3000",
+      "true,  false, false, 1000",
+      "true,  true,  false, 2000",
+      "false, true,  false, 2000",
+      "true,  false, true,  4000",
+      "false, true,  true,  4000",
+      "true,  true,  true,  4000"})
+  void propertyBeatsEnvironmentBeatsFileBeatsDefault(boolean inFile, boolean inEnv,
+      boolean inProperty, long expectedTickMs) throws Exception {
+    Path file = file(inFile ? "{\"tickMs\": 1000}" : "{}");
+    if (inEnv) {
+      env.put("HEARTBEAT_TICK_MS", "2000");
+    }
+    if (inProperty) {
+      properties.setProperty("heartbeat.tickMs", "4000");
+    }
+
+    assertEquals(expectedTickMs, load(file, true).tickMs());
+  }
+
+  @Test
+  void layersApplyPerKey() throws Exception {
+    Path file = file("{\"port\": 16000, \"maxMissed\": 7, \"tickMs\": 1000}");
+    env.put("HEARTBEAT_MAX_MISSED", "8");
+    env.put("HEARTBEAT_TICK_MS", "2000");
+    properties.setProperty("heartbeat.tickMs", "4000");
+
+    HeartbeatConfig config = load(file, true);
+
+    assertEquals(16000, config.port());
+    assertEquals(8, config.maxMissed());
+    assertEquals(4000, config.tickMs());
+    assertEquals("0.0.0.0", config.host());
+  }
+
+  @Test
+  void readsTheDocumentedEnvironmentNames() throws Exception {
+    env.put("HEARTBEAT_TICK_MS", "250");
+    env.put("HEARTBEAT_MAX_MISSED", "3");
+    env.put("HEARTBEAT_PORT", "0");
+
+    HeartbeatConfig config = load(dir.resolve("absent.json"), false);
+
+    assertEquals(250, config.tickMs());
+    assertEquals(3, config.maxMissed());
+    assertEquals(0, config.port());
+  }
+
+  @Test
+  void readsTheDocumentedSystemPropertyName() throws Exception {
+    properties.setProperty("heartbeat.tickMs", "125");
+
+    assertEquals(125, load(dir.resolve("absent.json"), false).tickMs());
+  }
+
+  @Test
+  void everySettingCanBeSetFromEachSource() throws Exception {
+    for (Setting s : Settings.all()) {
+      Object value = nonDefault(s);
+      String text = String.valueOf(value);
+
+      HeartbeatConfig fromFile = load(file(new JsonObject().put(s.key(), value).encode()), true);
+      env.put(s.envName(), text);
+      HeartbeatConfig fromEnv = load(dir.resolve("absent.json"), false);
+      env.clear();
+      properties.setProperty(s.propertyName(), text);
+      HeartbeatConfig fromProperty = load(dir.resolve("absent.json"), false);
+      properties.clear();
+
+      assertEquals(value, fromFile.value(s), s.key() + " from the file");
+      assertEquals(value, fromEnv.value(s), s.key() + " from " + s.envName());
+      assertEquals(value, fromProperty.value(s), s.key() + " from " + s.propertyName());
+    }
+  }
+
+  @Test
+  void ignoresEnvironmentVariablesThatNameNoSetting() throws Exception {
+    env.put("HEARTBEAT_NO_SUCH_SETTING", "whatever");
+    env.put("PORT", "1");
+    properties.setProperty("heartbeat.noSuchSetting", "x");
+
+    assertEquals(HeartbeatConfig.defaults(), load(dir.resolve("absent.json"), false));
+  }
+
+  @Test
+  void rejectsNonNumberInFile() throws Exception {
+    Path file = file("{\"port\": \"abc\"}");
+
+    String message = failure(file);
+
+    assertMessage(message, "port", "\"abc\"", "in " + file, "an integer from 0 to 65535");
+  }
+
+  @Test
+  void rejectsFractionInFile() throws Exception {
+    Path file = file("{\"maxMissed\": 1.5}");
+
+    assertMessage(failure(file), "maxMissed", "1.5", "in " + file, "an integer from 1 to 10000");
+  }
+
+  @Test
+  void rejectsOutOfRangeNumberInFile() throws Exception {
+    Path file = file("{\"port\": 70000}");
+
+    assertMessage(failure(file), "port", "70000", "in " + file, "an integer from 0 to 65535");
+  }
+
+  @Test
+  void rejectsBadBooleanInFile() throws Exception {
+    Path file = file("{\"ackHeartbeats\": \"yes\"}");
+
+    assertMessage(failure(file), "ackHeartbeats", "\"yes\"", "in " + file, "true or false");
+  }
+
+  @Test
+  void rejectsBadByteOrderInFile() throws Exception {
+    Path file = file("{\"byteOrder\": \"MIDDLE_ENDIAN\"}");
+
+    assertMessage(failure(file), "byteOrder", "\"MIDDLE_ENDIAN\"", "in " + file,
+        "one of LITTLE_ENDIAN, BIG_ENDIAN");
+  }
+
+  @Test
+  void rejectsNonNumberInEnvironment() throws Exception {
+    env.put("HEARTBEAT_PORT", "abc");
+
+    assertMessage(failureWithoutFile(), "port", "\"abc\"",
+        "environment variable HEARTBEAT_PORT", "an integer from 0 to 65535");
+  }
+
+  @Test
+  void rejectsOutOfRangeNumberInEnvironment() throws Exception {
+    env.put("HEARTBEAT_MAX_MISSED", "0");
+
+    assertMessage(failureWithoutFile(), "maxMissed", "\"0\"",
+        "environment variable HEARTBEAT_MAX_MISSED", "an integer from 1 to 10000");
+  }
+
+  @Test
+  void rejectsBadBooleanInEnvironment() throws Exception {
+    env.put("HEARTBEAT_PROBE_ENABLED", "maybe");
+
+    assertMessage(failureWithoutFile(), "probeEnabled", "\"maybe\"",
+        "environment variable HEARTBEAT_PROBE_ENABLED", "true or false");
+  }
+
+  @Test
+  void rejectsBadByteOrderInEnvironment() throws Exception {
+    env.put("HEARTBEAT_BYTE_ORDER", "network");
+
+    assertMessage(failureWithoutFile(), "byteOrder", "\"network\"",
+        "environment variable HEARTBEAT_BYTE_ORDER", "one of LITTLE_ENDIAN, BIG_ENDIAN");
+  }
+
+  @Test
+  void rejectsNonNumberInSystemProperty() throws Exception {
+    properties.setProperty("heartbeat.tickMs", "fast");
+
+    assertMessage(failureWithoutFile(), "tickMs", "\"fast\"",
+        "system property -Dheartbeat.tickMs", "an integer from 10 to 3600000");
+  }
+
+  @Test
+  void rejectsOutOfRangeNumberInSystemProperty() throws Exception {
+    properties.setProperty("heartbeat.maxPayloadBytes", "-1");
+
+    assertMessage(failureWithoutFile(), "maxPayloadBytes", "\"-1\"",
+        "system property -Dheartbeat.maxPayloadBytes", "an integer from 0 to 16777216");
+  }
+
+  @Test
+  void rejectsBadBooleanInSystemProperty() throws Exception {
+    properties.setProperty("heartbeat.detectionEnabled", "1");
+
+    assertMessage(failureWithoutFile(), "detectionEnabled", "\"1\"",
+        "system property -Dheartbeat.detectionEnabled", "true or false");
+  }
+
+  @Test
+  void rejectsBadByteOrderInSystemProperty() throws Exception {
+    properties.setProperty("heartbeat.byteOrder", "");
+
+    assertMessage(failureWithoutFile(), "byteOrder", "\"\"",
+        "system property -Dheartbeat.byteOrder", "one of LITTLE_ENDIAN, BIG_ENDIAN");
+  }
+
+  @Test
+  void badOverrideFailsEvenWhenAHigherLayerWouldReplaceIt() throws Exception {
+    // A typo in a lower layer is still a typo: it must not hide behind a valid override.
+    env.put("HEARTBEAT_PORT", "abc");
+    properties.setProperty("heartbeat.port", "16000");
+
+    assertMessage(failureWithoutFile(), "port", "\"abc\"",
+        "environment variable HEARTBEAT_PORT", "an integer from 0 to 65535");
+  }
+
+  @Test
+  void rejectsUnknownKeyInFile() throws Exception {
+    Path file = file("{\"tickMS\": 1000}");
+
+    String message = failure(file);
+
+    // Names the key, the file, and what is accepted: the list of known keys.
+    assertMessage(message, "\"tickMS\"", file.toString(), "known settings:", "tickMs");
+    for (Setting s : Settings.all()) {
+      assertTrue(message.contains(s.key()), "lists " + s.key() + ": " + message);
+    }
+  }
+
+  @Test
+  void rejectsInvalidJson() throws Exception {
+    Path file = file("{\"port\": 15000,\n \"tickMs\": }");
+
+    assertMessage(failure(file), file.toString(), "not a valid JSON object");
+  }
+
+  @Test
+  void rejectsJsonThatIsNotAnObject() throws Exception {
+    Path file = file("[15000]");
+
+    assertMessage(failure(file), file.toString(), "not a valid JSON object");
+  }
+
+  @Test
+  void rejectsMissingRequiredFile() {
+    Path file = dir.resolve("named-by-user.json");
+
+    assertMessage(failure(file), file.toString(), "does not exist", "pass an existing file");
+  }
+
+  @Test
+  void rejectsUnreadableFile() throws Exception {
+    Path notAFile = Files.createDirectory(dir.resolve("a-directory.json"));
+
+    assertMessage(failure(notAFile), notAFile.toString(), "Cannot read config file");
+  }
+
+  @Test
+  void rejectsProbeAfterMissedNotBelowMaxMissedWhenProbing() throws Exception {
+    Path file = file("{\"probeEnabled\": true, \"probeAfterMissed\": 5, \"maxMissed\": 5}");
+
+    // Names both keys, the value, and the rule; see the branch report about naming the source.
+    assertMessage(failure(file), "probeAfterMissed = 5", "maxMissed (5)", "probeEnabled",
+        "must be below");
+  }
+
+  @Test
+  void acceptsProbeAfterMissedNotBelowMaxMissedWhenNotProbing() throws Exception {
+    Path file = file("{\"probeEnabled\": false, \"probeAfterMissed\": 5, \"maxMissed\": 5}");
+
+    assertEquals(5, load(file, true).probeAfterMissed());
+  }
+
+  @Test
+  void crossRuleSeesValuesFromEveryLayer() throws Exception {
+    Path file = file("{\"probeAfterMissed\": 4}");
+    env.put("HEARTBEAT_PROBE_ENABLED", "true");
+    properties.setProperty("heartbeat.maxMissed", "4");
+
+    assertMessage(failure(file), "probeAfterMissed = 4", "maxMissed (4)", "must be below");
+  }
+
+  @Test
+  void rejectsWindowLongerThanAnIntOfMilliseconds() throws Exception {
+    Path file = file("{\"tickMs\": 3600000, \"maxMissed\": 10000}");
+
+    assertMessage(failure(file), "tickMs = 3600000", "maxMissed = 10000", "must stay below");
+  }
+
+  @Test
+  void parseValidatesContentLikeLoad() throws Exception {
+    Path file = dir.resolve("reloaded.json");
+
+    assertEquals(7, new ConfigLoader(env, properties).parse("{\"maxMissed\": 7}", file)
+        .maxMissed());
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> new ConfigLoader(env, properties).parse("{\"maxMissed\": -7}", file));
+    assertMessage(e.getMessage(), "maxMissed", "-7", "in " + file, "an integer from 1 to 10000");
+  }
+
+  /** A valid value other than the default, in the setting's canonical type. */
+  private static Object nonDefault(Setting s) {
+    Object def = s.defaultValue();
+    switch (s.kind()) {
+      case INT:
+        return (Integer) def + 1;
+      case LONG:
+        return (Long) def + 1;
+      case BOOLEAN:
+        return !(Boolean) def;
+      case CHOICE:
+        return "LITTLE_ENDIAN".equals(def) ? "BIG_ENDIAN" : "LITTLE_ENDIAN";
+      default:
+        return "127.0.0.1";
+    }
+  }
+
+  private HeartbeatConfig load(Path file, boolean required) throws ConfigException {
+    return new ConfigLoader(env, properties).load(file, required);
+  }
+
+  /** The message of loading a file that must exist. */
+  private String failure(Path file) {
+    return assertThrows(ConfigException.class, () -> load(file, true)).getMessage();
+  }
+
+  /** The message of loading with no config file, from environment and properties alone. */
+  private String failureWithoutFile() {
+    return assertThrows(ConfigException.class, () -> load(dir.resolve("absent.json"), false))
+        .getMessage();
+  }
+
+  private Path file(String content) throws IOException {
+    Path file = Files.createTempFile(dir, "config", ".json");
+    Files.writeString(file, content);
+    return file;
+  }
+
+  /** One line, and every expected part present. */
+  static void assertMessage(String message, String... parts) {
+    assertFalse(message.contains("\n") || message.contains("\r"), "not one line: " + message);
+    for (String part : parts) {
+      assertTrue(message.contains(part), "missing \"" + part + "\" in: " + message);
+    }
+  }
+}
