@@ -147,6 +147,9 @@ public final class Setting {
           } catch (NumberFormatException e) {
             value = null;
           }
+        } else if (raw instanceof java.math.BigInteger
+            && ((java.math.BigInteger) raw).bitLength() > 63) {
+          value = null;
         } else if (raw instanceof Number && isWhole((Number) raw)) {
           value = ((Number) raw).longValue();
         }
@@ -185,7 +188,8 @@ public final class Setting {
   }
 
   ConfigException invalid(Object raw, String source) {
-    String shown = raw instanceof String ? "\"" + raw + "\"" : String.valueOf(raw);
+    // JSON-quoted, so a value with a line break still gives a one-line message.
+    String shown = raw instanceof String ? io.vertx.core.json.Json.encode(raw) : String.valueOf(raw);
     return new ConfigException("Invalid setting " + key + " = " + shown + " (" + source
         + "): expected " + accepted() + ". " + description);
   }

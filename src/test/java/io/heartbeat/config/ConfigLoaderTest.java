@@ -118,12 +118,26 @@ class ConfigLoaderTest {
     for (Setting s : Settings.all()) {
       Object value = nonDefault(s);
       String text = String.valueOf(value);
+      // tls.enabled is only valid with both PEM paths; give them from the same source.
+      boolean tls = s == Settings.TLS_ENABLED;
 
-      HeartbeatConfig fromFile = load(file(new JsonObject().put(s.key(), value).encode()), true);
+      JsonObject json = new JsonObject().put(s.key(), value);
+      if (tls) {
+        json.put(Settings.TLS_CERT_PATH.key(), "c.pem").put(Settings.TLS_KEY_PATH.key(), "k.pem");
+      }
+      HeartbeatConfig fromFile = load(file(json.encode()), true);
       env.put(s.envName(), text);
+      if (tls) {
+        env.put(Settings.TLS_CERT_PATH.envName(), "c.pem");
+        env.put(Settings.TLS_KEY_PATH.envName(), "k.pem");
+      }
       HeartbeatConfig fromEnv = load(dir.resolve("absent.json"), false);
       env.clear();
       properties.setProperty(s.propertyName(), text);
+      if (tls) {
+        properties.setProperty(Settings.TLS_CERT_PATH.propertyName(), "c.pem");
+        properties.setProperty(Settings.TLS_KEY_PATH.propertyName(), "k.pem");
+      }
       HeartbeatConfig fromProperty = load(dir.resolve("absent.json"), false);
       properties.clear();
 

@@ -2,6 +2,7 @@ package io.heartbeat.config;
 
 import static io.heartbeat.config.ConfigLoaderTest.assertMessage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -179,5 +180,21 @@ class SettingTest {
   void messageQuotesTextButNotJsonValues() {
     assertTrue(SMALL_INT.invalid("11", "s").getMessage().contains("smallInt = \"11\" (s)"));
     assertTrue(SMALL_INT.invalid(11, "s").getMessage().contains("smallInt = 11 (s)"));
+  }
+
+  @Test
+  void rejectsJsonIntegersBeyondSixtyFourBitsInsteadOfTruncatingThem() throws Exception {
+    io.vertx.core.json.JsonObject json =
+        new io.vertx.core.json.JsonObject("{\"port\": 18446744073709566616}");
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> HeartbeatConfig.fromJson(json));
+    assertTrue(e.getMessage().contains("port = 18446744073709566616"), e.getMessage());
+  }
+
+  @Test
+  void valueWithALineBreakStillGivesAOneLineMessage() {
+    String message = SMALL_INT.invalid("12\n34", "env").getMessage();
+    assertFalse(message.contains("\n"), message);
+    assertTrue(message.contains("\"12\\n34\""), message);
   }
 }
