@@ -37,6 +37,10 @@ public final class HeartbeatApplication {
     useProjectLogbackConfig();
     int code = launch(args);
     if (code != 0) {
+      // Flush the asynchronous appender so the one-line reason is printed before exiting.
+      if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext) {
+        ((ch.qos.logback.classic.LoggerContext) LoggerFactory.getILoggerFactory()).stop();
+      }
       System.exit(code);
     }
   }
