@@ -37,10 +37,7 @@ public final class HeartbeatApplication {
     useProjectLogbackConfig();
     int code = launch(args);
     if (code != 0) {
-      // Flush the asynchronous appender so the one-line reason is printed before exiting.
-      if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext) {
-        ((ch.qos.logback.classic.LoggerContext) LoggerFactory.getILoggerFactory()).stop();
-      }
+      flushLogs();
       System.exit(code);
     }
   }
@@ -116,6 +113,8 @@ public final class HeartbeatApplication {
         log.warn("Shutdown did not finish cleanly: {}", e.toString());
       }
       closeQuietly(vertx);
+      log.info("Heartbeat stopped");
+      flushLogs();
     }, "heartbeat-shutdown"));
     return 0;
   }
@@ -137,6 +136,13 @@ public final class HeartbeatApplication {
       vertx.close().await(10, TimeUnit.SECONDS);
     } catch (Exception e) {
       // Exiting anyway; nothing useful to add.
+    }
+  }
+
+  /** Stops logback, which flushes the asynchronous appender: the last lines are not lost. */
+  private static void flushLogs() {
+    if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext) {
+      ((ch.qos.logback.classic.LoggerContext) LoggerFactory.getILoggerFactory()).stop();
     }
   }
 
