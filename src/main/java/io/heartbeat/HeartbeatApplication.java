@@ -115,6 +115,8 @@ public final class HeartbeatApplication {
       closeQuietly(vertx);
       log.info("Heartbeat stopped");
       flushLogs();
+      // A JVM ended by SIGTERM exits 143 after its hooks; a completed drain is a clean stop.
+      Runtime.getRuntime().halt(0);
     }, "heartbeat-shutdown"));
     return 0;
   }
