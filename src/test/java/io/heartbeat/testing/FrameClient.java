@@ -12,6 +12,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetSocket;
 import java.nio.ByteOrder;
@@ -64,6 +65,11 @@ public final class FrameClient {
   }
 
   private final Vertx vertx;
+  /**
+   * Held on purpose: Vert.x closes a NetClient, and its sockets, once the client object becomes
+   * unreachable, so a socket kept only through its channel can close under a GC.
+   */
+  private final NetClient netClient;
   private final NetSocket socket;
   private final ByteOrder order;
   private final FrameDecoder decoder;
@@ -77,8 +83,9 @@ public final class FrameClient {
   private volatile Consumer<Frame> frameListener = f -> { };
   private volatile String illegalReply;
 
-  private FrameClient(Vertx vertx, NetSocket socket, ByteOrder order) {
+  private FrameClient(Vertx vertx, NetClient netClient, NetSocket socket, ByteOrder order) {
     this.vertx = vertx;
+    this.netClient = netClient;
     this.socket = socket;
     this.order = order;
     this.connectedNanos = System.nanoTime();
@@ -107,9 +114,9 @@ public final class FrameClient {
 
   /** Connects to 127.0.0.1:{@code port} with frames in {@code order}. */
   public static Future<FrameClient> connect(Vertx vertx, int port, ByteOrder order) {
-    return vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true))
-        .connect(port, "127.0.0.1")
-        .map(socket -> new FrameClient(vertx, socket, order));
+    NetClient netClient = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true));
+    return netClient.connect(port, "127.0.0.1")
+        .map(socket -> new FrameClient(vertx, netClient, socket, order));
   }
 
   /** The bytes of one frame encoded by the production encoder. */
@@ -221,7 +228,7 @@ public final class FrameClient {
 
   /** Closes the socket from the client side. */
   public Future<Void> close() {
-    return socket.close();
+    return socket.close().eventually(() -> netClient.close());
   }
 
   /** Completes with the {@code System.nanoTime()} at which the client saw the socket close. */
