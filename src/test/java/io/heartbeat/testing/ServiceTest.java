@@ -1,11 +1,15 @@
 package io.heartbeat.testing;
 
 import io.heartbeat.HeartbeatService;
+import io.heartbeat.bus.Addresses;
+import io.heartbeat.bus.Commands;
 import io.heartbeat.config.HeartbeatConfig;
+import io.heartbeat.protocol.FrameType;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -29,9 +33,12 @@ public abstract class ServiceTest {
   /** Everything it publishes. */
   protected ServiceEvents events;
 
+  private static boolean warmedUp;
+
   @BeforeEach
-  void deployService(Vertx vertx, VertxTestContext ctx, TestInfo info) {
+  void deployService(Vertx vertx, VertxTestContext ctx, TestInfo info) throws Exception {
     StallLog.install();
+    warmUpOnce();
     JsonObject settings = TestServices.settingsFor(info);
     TestServices.config(settings)
         .compose(c -> {
@@ -47,5 +54,37 @@ public abstract class ServiceTest {
           service = s;
           ctx.completeNow();
         }));
+  }
+
+  /**
+   * Once per JVM, runs every path the tests use (accept, ack, DATA, command, kick, events) in a
+   * throwaway Vert.x. The first pass through these paths loads and links hundreds of classes,
+   * which on a loaded two-core machine stalls event loops for hundreds of milliseconds: longer
+   * than a test window. Blocks the test thread (never an event loop).
+   */
+  private static synchronized void warmUpOnce() throws Exception {
+    if (warmedUp) {
+      return;
+    }
+    warmedUp = true;
+    Vertx warm = Vertx.vertx();
+    try {
+      ServiceEvents events = ServiceEvents.listen(warm).await(30, TimeUnit.SECONDS);
+      HeartbeatService service = TestServices.start(warm, TestServices.defaults())
+          .await(30, TimeUnit.SECONDS);
+      FrameClient client = FrameClient.connect(warm, service.port()).await(30, TimeUnit.SECONDS);
+      long id = events.idOf(client).await(30, TimeUnit.SECONDS);
+      client.heartbeat();
+      client.send(FrameType.DATA, FrameClient.utf8("warm-up"));
+      client.frames().at(0).await(30, TimeUnit.SECONDS);
+      events.data(id).at(0).await(30, TimeUnit.SECONDS);
+      warm.eventBus().request(Addresses.COMMAND, Commands.send(id, new byte[1]))
+          .await(30, TimeUnit.SECONDS);
+      warm.eventBus().request(Addresses.COMMAND, Commands.kick(id)).await(30, TimeUnit.SECONDS);
+      events.closed(id).await(30, TimeUnit.SECONDS);
+      client.closed().await(30, TimeUnit.SECONDS);
+    } finally {
+      warm.close().await(30, TimeUnit.SECONDS);
+    }
   }
 }
