@@ -28,10 +28,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Heartbeat acks (on, off, carrying the application's payload) and the payloads the service
- * hands to the application.
+ * hands to the application. The tick is 10 s (no timeout can interfere) except where a test
+ * shows that heartbeats keep a connection open.
  */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 5, timeUnit = TimeUnit.SECONDS)
+@ServiceSettings("tickMs=10000")
 class AckAndPayloadTest extends ServiceTest {
 
   private static final Frame EMPTY_ACK = new Frame(FrameType.HEARTBEAT_ACK, new byte[0]);
@@ -55,7 +57,7 @@ class AckAndPayloadTest extends ServiceTest {
   }
 
   @Test
-  @ServiceSettings("ackHeartbeats=false")
+  @ServiceSettings({"ackHeartbeats=false", "tickMs=50"})
   void sendsNoAckButStillCountsHeartbeatsWhenAcksAreOff(Vertx vertx, VertxTestContext ctx) {
     // Heartbeats every tick for four windows, then a DATA frame: once its event is published
     // every heartbeat before it has been read. Then the application sends a marker: any ack

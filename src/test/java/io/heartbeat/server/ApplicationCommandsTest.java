@@ -12,6 +12,7 @@ import io.heartbeat.bus.LifecycleEvents;
 import io.heartbeat.protocol.FrameType;
 import io.heartbeat.testing.FrameClient;
 import io.heartbeat.testing.FrameClient.Frame;
+import io.heartbeat.testing.ServiceSettings;
 import io.heartbeat.testing.ServiceTest;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -38,10 +39,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *
  * <p>Both instances consume the command address and the event bus hands consecutive requests
  * to them in turn, so sending two requests per connection makes one of them take the
- * forwarding path to the instance that owns the connection.
+ * forwarding path to the instance that owns the connection. The tick is 10 s: no timeout can
+ * close a connection during a test.
  */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 5, timeUnit = TimeUnit.SECONDS)
+@ServiceSettings("tickMs=10000")
 class ApplicationCommandsTest extends ServiceTest {
 
   private static final JsonObject OK = new JsonObject().put("ok", true);
