@@ -69,22 +69,24 @@ public abstract class ServiceTest {
     warmedUp = true;
     Vertx warm = Vertx.vertx();
     try {
-      ServiceEvents events = ServiceEvents.listen(warm).await(30, TimeUnit.SECONDS);
-      HeartbeatService service = TestServices.start(warm, TestServices.defaults())
-          .await(30, TimeUnit.SECONDS);
-      FrameClient client = FrameClient.connect(warm, service.port()).await(30, TimeUnit.SECONDS);
-      long id = events.idOf(client).await(30, TimeUnit.SECONDS);
+      ServiceEvents events = ServiceEvents.listen(warm).await(10, TimeUnit.SECONDS);
+      // A 10 s tick: the cold paths are slow, and no timeout must cut the warm-up short.
+      HeartbeatService service = TestServices
+          .start(warm, TestServices.defaults().put("tickMs", 10_000))
+          .await(10, TimeUnit.SECONDS);
+      FrameClient client = FrameClient.connect(warm, service.port()).await(10, TimeUnit.SECONDS);
+      long id = events.idOf(client).await(10, TimeUnit.SECONDS);
       client.heartbeat();
       client.send(FrameType.DATA, FrameClient.utf8("warm-up"));
-      client.frames().at(0).await(30, TimeUnit.SECONDS);
-      events.data(id).at(0).await(30, TimeUnit.SECONDS);
+      client.frames().at(0).await(10, TimeUnit.SECONDS);
+      events.data(id).at(0).await(10, TimeUnit.SECONDS);
       warm.eventBus().request(Addresses.COMMAND, Commands.send(id, new byte[1]))
-          .await(30, TimeUnit.SECONDS);
-      warm.eventBus().request(Addresses.COMMAND, Commands.kick(id)).await(30, TimeUnit.SECONDS);
-      events.closed(id).await(30, TimeUnit.SECONDS);
-      client.closed().await(30, TimeUnit.SECONDS);
+          .await(10, TimeUnit.SECONDS);
+      warm.eventBus().request(Addresses.COMMAND, Commands.kick(id)).await(10, TimeUnit.SECONDS);
+      events.closed(id).await(10, TimeUnit.SECONDS);
+      client.closed().await(10, TimeUnit.SECONDS);
     } finally {
-      warm.close().await(30, TimeUnit.SECONDS);
+      warm.close().await(10, TimeUnit.SECONDS);
     }
   }
 }
