@@ -18,8 +18,6 @@ import io.vertx.core.net.NetSocket;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.IntFunction;
@@ -77,7 +75,6 @@ public final class FrameClient {
   private final Promise<Long> closed = Promise.promise();
   private final Arrivals<Frame> frames = new Arrivals<>();
   private final AtomicLong bytesReceived = new AtomicLong();
-  private final List<Throwable> socketErrors = new CopyOnWriteArrayList<>();
   private volatile long lastFrameSentNanos;
   private volatile long lastRawByteSentNanos;
   private volatile Consumer<Frame> frameListener = f -> { };
@@ -103,7 +100,8 @@ public final class FrameClient {
       }
     });
     socket.handler(this::onBytes);
-    socket.exceptionHandler(socketErrors::add);
+    // A reset after the server's close is expected; the close handler records the close.
+    socket.exceptionHandler(error -> { });
     socket.closeHandler(v -> closed.tryComplete(System.nanoTime()));
   }
 
@@ -246,12 +244,6 @@ public final class FrameClient {
     return frames;
   }
 
-  /** The last frame received, or null. */
-  public Frame lastFrame() {
-    List<Frame> all = frames.snapshot();
-    return all.isEmpty() ? null : all.get(all.size() - 1);
-  }
-
   /** Bytes received so far (frames or not). */
   public long bytesReceived() {
     return bytesReceived.get();
@@ -260,11 +252,6 @@ public final class FrameClient {
   /** Description of an illegal frame the server sent, or null (there should never be one). */
   public String illegalReply() {
     return illegalReply;
-  }
-
-  /** Socket errors seen (for example a reset). */
-  public List<Throwable> socketErrors() {
-    return List.copyOf(socketErrors);
   }
 
   /** When the connect completed. */
@@ -295,10 +282,5 @@ public final class FrameClient {
   /** The client's own address, {@code host:port}. */
   public String localAddress() {
     return socket.localAddress().toString();
-  }
-
-  /** The byte order this client writes and reads. */
-  public ByteOrder order() {
-    return order;
   }
 }

@@ -21,7 +21,6 @@ public final class ServiceEvents {
       new ConcurrentHashMap<>();
   private final ConcurrentMap<Long, Promise<JsonObject>> closedById = new ConcurrentHashMap<>();
   private final ConcurrentMap<Long, Arrivals<JsonObject>> dataById = new ConcurrentHashMap<>();
-  private final Arrivals<JsonObject> closedEvents = new Arrivals<>();
   private final Arrivals<JsonObject> configChanges = new Arrivals<>();
 
   private ServiceEvents() {
@@ -50,7 +49,6 @@ public final class ServiceEvents {
   }
 
   private void onClosed(JsonObject event) {
-    closedEvents.add(event);
     closedPromise(event.getLong("id")).tryComplete(event);
   }
 
@@ -85,11 +83,6 @@ public final class ServiceEvents {
   public boolean hasClosed(long id) {
     Promise<JsonObject> p = closedById.get(id);
     return p != null && p.future().isComplete();
-  }
-
-  /** Every closed event, in arrival order. */
-  public Arrivals<JsonObject> closedEvents() {
-    return closedEvents;
   }
 
   /** The data events of connection {@code id}, in arrival order. */

@@ -44,14 +44,6 @@ public final class Window {
     return tickMs * (maxMissed + 1) + tickMs + EXTRA_SLACK_MS;
   }
 
-  public long tickMs() {
-    return tickMs;
-  }
-
-  public int maxMissed() {
-    return maxMissed;
-  }
-
   /**
    * Asserts that a close seen at {@code closedNanos} falls inside the window that opened at
    * {@code lastFrameNanos} (both {@code System.nanoTime()}).
@@ -82,11 +74,5 @@ public final class Window {
 
   private long stallAllowanceMs(List<StallLog.Stall> stalls) {
     return stalls.stream().mapToLong(s -> s.millis() + tickMs).sum();
-  }
-
-  /** For messages: the bounds and the settings they come from. */
-  public String describe() {
-    return "window " + lowerMs() + ".." + upperMs() + " ms (tick " + tickMs + " ms, maxMissed "
-        + maxMissed + ")";
   }
 }
