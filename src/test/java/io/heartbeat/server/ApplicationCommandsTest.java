@@ -135,16 +135,26 @@ class ApplicationCommandsTest extends ServiceTest {
   }
 
   @Test
-  void failsWithBadRequestForACommandWithoutId(Vertx vertx, VertxTestContext ctx) {
-    Checkpoint badRequest = ctx.checkpoint(2);
-    for (int i = 0; i < 2; i++) {
-      command(vertx, new JsonObject().put("action", "kick")).onComplete(ctx.failing(error ->
-          ctx.verify(() -> {
+  void failsWithBadRequestForMalformedCommands(Vertx vertx, VertxTestContext ctx) {
+    // Each twice, so that both the owner and the forwarding instance answer.
+    Checkpoint badRequest = ctx.checkpoint(3 * 2);
+    connect(vertx, 1).onComplete(ctx.succeeding(one -> {
+      long id = one.get(0).id;
+      List<JsonObject> malformed = List.of(
+          new JsonObject().put("action", Commands.KICK),
+          new JsonObject().put("action", "explode").put("id", id),
+          new JsonObject().put("action", Commands.SEND).put("id", id).put("payload", "not*base64"));
+      for (JsonObject command : malformed) {
+        for (int i = 0; i < 2; i++) {
+          command(vertx, command).onComplete(ctx.failing(error -> ctx.verify(() -> {
             ReplyException reply = assertInstanceOf(ReplyException.class, error);
-            assertEquals(Commands.BAD_REQUEST, reply.failureCode());
+            assertEquals(Commands.BAD_REQUEST, reply.failureCode(), command + ": "
+                + reply.getMessage());
             badRequest.flag();
           })));
-    }
+        }
+      }
+    }));
   }
 
   /** Counts, per connection id, application commands forwarded to the owning instance. */
