@@ -22,8 +22,12 @@ import io.vertx.junit5.VertxTestContext;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * What counts as a sign of life: complete HEARTBEATs, complete DATA frames (unless configured
@@ -102,18 +106,29 @@ class ActivityTest extends ServiceTest {
         }))));
   }
 
-  @Test
-  void neverCountsAPartialHeader(Vertx vertx, VertxTestContext ctx) {
-    // Seven of the eight header bytes, one per tick: the header never completes.
-    byte[] header = FrameClient.frameBytes(ByteOrder.LITTLE_ENDIAN, FrameType.HEARTBEAT, null);
-    expectPartialInputIgnored(vertx, ctx, Arrays.copyOf(header, 7), config.tickMs());
+  /**
+   * Partial frames, each dripped one byte per interval (in ticks) after a complete heartbeat:
+   * none of them ever completes.
+   */
+  static Stream<Arguments> partialFrames() {
+    byte[] heartbeat = FrameClient.frameBytes(ByteOrder.LITTLE_ENDIAN, FrameType.HEARTBEAT, null);
+    byte[] data10 = FrameClient.frameBytes(ByteOrder.LITTLE_ENDIAN, FrameType.DATA, new byte[10]);
+    byte[] data100 = FrameClient.frameBytes(ByteOrder.LITTLE_ENDIAN, FrameType.DATA,
+        new byte[100]);
+    return Stream.of(
+        Arguments.of("4 header bytes", Arrays.copyOf(heartbeat, 4), 1.0),
+        Arguments.of("7 header bytes", Arrays.copyOf(heartbeat, 7), 1.0),
+        Arguments.of("a header promising 10 payload bytes, then 5",
+            Arrays.copyOf(data10, 8 + 5), 0.5),
+        Arguments.of("a header promising 100 payload bytes, then 60",
+            Arrays.copyOf(data100, 8 + 60), 0.5));
   }
 
-  @Test
-  void neverCountsAFrameWhosePayloadDoesNotComplete(Vertx vertx, VertxTestContext ctx) {
-    // A header promising 100 payload bytes, then 60 of them, dripped: the frame never completes.
-    byte[] frame = FrameClient.frameBytes(ByteOrder.LITTLE_ENDIAN, FrameType.DATA, new byte[100]);
-    expectPartialInputIgnored(vertx, ctx, Arrays.copyOf(frame, 8 + 60), config.tickMs() / 2);
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("partialFrames")
+  void neverCountsAPartialFrame(String name, byte[] partial, double intervalTicks, Vertx vertx,
+      VertxTestContext ctx) {
+    expectPartialInputIgnored(vertx, ctx, partial, (long) (intervalTicks * config.tickMs()));
   }
 
   @Test
