@@ -1,5 +1,6 @@
 package io.heartbeat;
 
+import ch.qos.logback.classic.LoggerContext;
 import io.heartbeat.config.ConfigException;
 import io.heartbeat.config.ConfigLoader;
 import io.heartbeat.config.HeartbeatConfig;
@@ -141,10 +142,14 @@ public final class HeartbeatApplication {
     }
   }
 
-  /** Stops logback, which flushes the asynchronous appender: the last lines are not lost. */
+  /**
+   * Stops logback, which drains its async appender (conf/logback.xml). Without this, the JVM can
+   * exit with the last lines still queued: the one line that explains a start-up failure was
+   * lost in about one run in five.
+   */
   private static void flushLogs() {
-    if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext) {
-      ((ch.qos.logback.classic.LoggerContext) LoggerFactory.getILoggerFactory()).stop();
+    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+      context.stop();
     }
   }
 
