@@ -85,7 +85,9 @@ final class ProcessFixture {
 
   /** Builds the C client once (skips the test when gcc is missing). */
   static void buildClient() throws Exception {
-    if (Files.isExecutable(CLIENT)) {
+    Path source = Path.of("src/test/c/classic_client.c");
+    if (Files.isExecutable(CLIENT)
+        && Files.getLastModifiedTime(CLIENT).compareTo(Files.getLastModifiedTime(source)) >= 0) {
       return;
     }
     Process gcc;
@@ -108,10 +110,15 @@ final class ProcessFixture {
 
   /** Starts the service's main in its own JVM with HEARTBEAT_* settings; waits until it listens. */
   static Running startServer(Map<String, String> settings) throws Exception {
-    ProcessBuilder builder = new ProcessBuilder(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), "io.heartbeat.HeartbeatApplication")
-        .redirectErrorStream(true);
+    return startServer(settings, List.of());
+  }
+
+  /** Like {@link #startServer(Map)}, the command run behind {@code prefix} (ip netns exec ...). */
+  static Running startServer(Map<String, String> settings, List<String> prefix) throws Exception {
+    List<String> command = new java.util.ArrayList<>(prefix);
+    command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), "io.heartbeat.HeartbeatApplication"));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().put("HEARTBEAT_ADMIN_ENABLED", "false");
     builder.environment().put("HEARTBEAT_CONFIG_SCAN_MS", "0");
     builder.environment().putAll(settings);
@@ -127,7 +134,15 @@ final class ProcessFixture {
 
   /** Starts the C client: {@code heartbeats} heartbeats every {@code intervalMs}, then silent. */
   static Running startClient(int port, long intervalMs, int heartbeats) throws IOException {
-    return new Running(new ProcessBuilder(CLIENT.toString(), String.valueOf(port),
-        String.valueOf(intervalMs), String.valueOf(heartbeats)).redirectErrorStream(true).start());
+    return startClient(port, intervalMs, heartbeats, "127.0.0.1", List.of());
+  }
+
+  /** The C client towards {@code host}, run behind {@code prefix} (ip netns exec ...). */
+  static Running startClient(int port, long intervalMs, int heartbeats, String host,
+      List<String> prefix) throws IOException {
+    List<String> command = new java.util.ArrayList<>(prefix);
+    command.addAll(List.of(CLIENT.toAbsolutePath().toString(), String.valueOf(port),
+        String.valueOf(intervalMs), String.valueOf(heartbeats), host));
+    return new Running(new ProcessBuilder(command).redirectErrorStream(true).start());
   }
 }
