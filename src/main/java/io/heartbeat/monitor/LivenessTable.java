@@ -55,10 +55,16 @@ public final class LivenessTable {
   }
 
   private static final class Entry {
+    final long id;
     int missed;
     boolean closeProposed;
+
+    Entry(long id) {
+      this.id = id;
+    }
   }
 
+  /** Keyed by {@link ConnectionIds#mapKey}, not by the raw id (see there). */
   private final LongObjectHashMap<Entry> entries = new LongObjectHashMap<>();
   private final SweepHistory history;
   private int maxMissed;
@@ -89,9 +95,9 @@ public final class LivenessTable {
 
   /** A connection was accepted: its counter starts at 0. */
   public void opened(long id) {
-    Entry entry = entries.get(id);
+    Entry entry = entries.get(ConnectionIds.mapKey(id));
     if (entry == null) {
-      entries.put(id, new Entry());
+      entries.put(ConnectionIds.mapKey(id), new Entry(id));
     } else {
       entry.missed = 0;
     }
@@ -103,17 +109,17 @@ public final class LivenessTable {
    * instances are the source of truth.
    */
   public void activity(long id, long frameNanos) {
-    Entry entry = entries.get(id);
+    Entry entry = entries.get(ConnectionIds.mapKey(id));
     if (entry == null) {
-      entry = new Entry();
-      entries.put(id, entry);
+      entry = new Entry(id);
+      entries.put(ConnectionIds.mapKey(id), entry);
     }
     entry.missed = Math.min(history.sweepsAfter(frameNanos), maxMissed);
   }
 
   /** The connection is gone. */
   public void removed(long id) {
-    entries.remove(id);
+    entries.remove(ConnectionIds.mapKey(id));
   }
 
   /**
@@ -121,7 +127,7 @@ public final class LivenessTable {
    * (it showed life the monitor had not heard of yet, or the owner's loop had stalled).
    */
   public void refused(long id, long idleMs, long nowNanos) {
-    Entry entry = entries.get(id);
+    Entry entry = entries.get(ConnectionIds.mapKey(id));
     if (entry != null) {
       entry.closeProposed = false;
       entry.missed = Math.min(history.sweepsAfter(nowNanos - idleMs * 1_000_000), maxMissed);
@@ -130,7 +136,7 @@ public final class LivenessTable {
 
   /** A close proposal got no answer (owner busy or gone): propose again at the next sweep. */
   public void unanswered(long id) {
-    Entry entry = entries.get(id);
+    Entry entry = entries.get(ConnectionIds.mapKey(id));
     if (entry != null) {
       entry.closeProposed = false;
     }
@@ -147,7 +153,7 @@ public final class LivenessTable {
       if (entry.missed >= maxMissed) {
         if (detectionEnabled) {
           entry.closeProposed = true;
-          SweepResult.add(result.close, slot.key());
+          SweepResult.add(result.close, entry.id);
         }
         continue;
       }
@@ -155,7 +161,7 @@ public final class LivenessTable {
       // probe goes to a connection silent for probeAfterMissed whole ticks, every tick until
       // the close, so even the last probe has a whole tick to be answered.
       if (probeEnabled && entry.missed >= probeAfterMissed) {
-        SweepResult.add(result.probe, slot.key());
+        SweepResult.add(result.probe, entry.id);
       }
       entry.missed++;
       result.aged++;
@@ -171,7 +177,7 @@ public final class LivenessTable {
 
   /** The counter of a connection, or -1 if it is not tracked. */
   public int missedTicks(long id) {
-    Entry entry = entries.get(id);
+    Entry entry = entries.get(ConnectionIds.mapKey(id));
     return entry == null ? -1 : entry.missed;
   }
 }
