@@ -62,6 +62,8 @@ final class ServerProcess implements AutoCloseable {
   private final List<Close> closes = new CopyOnWriteArrayList<>();
   private final List<Stall> stalls = new CopyOnWriteArrayList<>();
   private final List<String> errors = new CopyOnWriteArrayList<>();
+  private final List<Map.Entry<String, CompletableFuture<Close>>> closeWaiters =
+      new CopyOnWriteArrayList<>();
   private final ArrayDeque<String> tail = new ArrayDeque<>();
   private final AtomicLong lines = new AtomicLong();
   private final Path logFile;
@@ -107,9 +109,11 @@ final class ServerProcess implements AutoCloseable {
     try {
       server.port.get(60, TimeUnit.SECONDS);
       server.adminPort.get(10, TimeUnit.SECONDS);
-      // The HTTP client keeps its admin connection open: open it now, so that it belongs to
-      // every open-files baseline instead of showing up as a leak later.
+      // The HTTP client keeps its admin connection open, and the first jcmd makes the JVM open
+      // its attach socket: do both now, so that they belong to every open-files baseline
+      // instead of showing up as leaks later.
       server.metrics();
+      server.jcmd("VM.uptime");
     } catch (Exception e) {
       server.close();
       throw new IllegalStateException("server did not start; its last lines: " + server.tail(),
@@ -154,8 +158,14 @@ final class ServerProcess implements AutoCloseable {
     }
     Matcher closed = CLOSED.matcher(line);
     if (closed.find()) {
-      closes.add(new Close(closed.group(1), Integer.parseInt(closed.group(2)), closed.group(3),
-          Long.parseLong(closed.group(4)), loggedAt(line)));
+      Close close = new Close(closed.group(1), Integer.parseInt(closed.group(2)),
+          closed.group(3), Long.parseLong(closed.group(4)), loggedAt(line));
+      closes.add(close);
+      for (Map.Entry<String, CompletableFuture<Close>> w : closeWaiters) {
+        if (w.getKey().equals(close.host())) {
+          w.getValue().complete(close);
+        }
+      }
       return;
     }
     Matcher stall = STALL.matcher(line);
@@ -206,6 +216,14 @@ final class ServerProcess implements AutoCloseable {
   /** Every close line printed so far. */
   List<Close> closes() {
     return List.copyOf(closes);
+  }
+
+  /** Completes with the first close line, logged already or to come, of a peer at {@code host}. */
+  CompletableFuture<Close> closeFrom(String host) {
+    CompletableFuture<Close> found = new CompletableFuture<>();
+    closeWaiters.add(Map.entry(host, found));
+    closes.stream().filter(c -> c.host().equals(host)).findFirst().ifPresent(found::complete);
+    return found;
   }
 
   /** Every stall the service reported so far. */
