@@ -43,7 +43,8 @@ final class ChurnScenario {
     Report report = new Report("churn: " + p.perSecond() + " connects and closes per second for "
         + p.seconds() + " s");
     try (ServerProcess server = ServerProcess.start("churn", Map.of(
-        "HEARTBEAT_TICK_MS", String.valueOf(TICK_MS), "HEARTBEAT_MAX_MISSED", "5", "HEARTBEAT_IO_INSTANCES", "2"),
+        "HEARTBEAT_TICK_MS", String.valueOf(TICK_MS), "HEARTBEAT_MAX_MISSED", "5",
+        "HEARTBEAT_IO_INSTANCES", "2"),
         List.of())) {
       LoopbackSources graceful = new LoopbackSources(vertx, "127.0.8.", 1, 20);
       LoopbackSources resetting = new LoopbackSources(vertx, "127.0.9.", 1, 10,

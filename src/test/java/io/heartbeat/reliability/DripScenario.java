@@ -7,7 +7,6 @@ import io.heartbeat.protocol.FrameType;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -65,13 +64,14 @@ final class DripScenario {
     LengthFieldScenario.warmUp(referenceSources, port);
 
     // References with nothing else going on.
-    List<Peer> quietReferences = silentPeers(referenceSources, port, p.references());
-    awaitClosed(quietReferences, limit);
+    List<Peer> quietReferences =
+        Scenarios.connectPeers(referenceSources, port, p.references());
+    Scenarios.awaitClosed(quietReferences, limit);
     List<Long> quiet = Victims.judge("reference, before any dripper", quietReferences, server,
         window, new Report("baseline"));
 
-    List<Peer> healthy = connectAll(healthySources, port, p.healthy());
-    List<Peer> drippers = connectAll(dripSources, port, p.drippers());
+    List<Peer> healthy = Scenarios.connectPeers(healthySources, port, p.healthy());
+    List<Peer> drippers = Scenarios.connectPeers(dripSources, port, p.drippers());
     // Until its turn to drip, a dripper heartbeats like the healthy ones.
     List<Peer> heartbeating = new CopyOnWriteArrayList<>(healthy);
     heartbeating.addAll(drippers);
@@ -93,9 +93,10 @@ final class DripScenario {
       });
     }
     Scenarios.pause(p.tickMs() + p.tickMs() / 2);
-    List<Peer> loadedReferences = silentPeers(referenceSources, port, p.references());
-    awaitClosed(drippers, limit);
-    awaitClosed(loadedReferences, limit);
+    List<Peer> loadedReferences =
+        Scenarios.connectPeers(referenceSources, port, p.references());
+    Scenarios.awaitClosed(drippers, limit);
+    Scenarios.awaitClosed(loadedReferences, limit);
     vertx.cancelTimer(drip);
     vertx.cancelTimer(beat);
 
@@ -111,28 +112,5 @@ final class DripScenario {
     report.figure("longest reference delay: %d ms under drip, %d ms before (difference %d ms,"
         + " one tick is %d ms)", maxLoaded, maxQuiet, maxLoaded - maxQuiet, p.tickMs());
     Scenarios.awaitAll(healthy.stream().map(Peer::close).toList());
-  }
-
-  private static List<Peer> connectAll(LoopbackSources sources, int port, int n) {
-    List<Future<Peer>> connects = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      connects.add(sources.connect(port).compose(peer -> peer.heartbeat().map(peer)));
-    }
-    return new ArrayList<>(await(Future.all(connects)).list());
-  }
-
-  /** Peers that connect, send one heartbeat and then nothing. */
-  static List<Peer> silentPeers(LoopbackSources sources, int port, int n) {
-    return connectAll(sources, port, n);
-  }
-
-  /**
-   * Waits until every peer's connection ended, or {@code limitMs} passed (the peers still open
-   * are then reported by the judging that follows).
-   */
-  static void awaitClosed(List<Peer> peers, long limitMs) {
-    Future.join(peers.stream().map(Peer::closed).toList())
-        .timeout(limitMs, java.util.concurrent.TimeUnit.MILLISECONDS)
-        .transform(ar -> Future.succeededFuture()).await();
   }
 }

@@ -74,6 +74,25 @@ final class Scenarios {
     }
   }
 
+  /** Connects {@code n} peers, each sending one heartbeat; returns them once all did. */
+  static List<Peer> connectPeers(LoopbackSources sources, int port, int n) {
+    List<Future<Peer>> connects = new java.util.ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      connects.add(sources.connect(port).compose(peer -> peer.heartbeat().map(peer)));
+    }
+    return new java.util.ArrayList<>(await(Future.all(connects)).list());
+  }
+
+  /**
+   * Waits until every peer's connection ended, or {@code limitMs} passed (the peers still open
+   * are then reported by the judging that follows).
+   */
+  static void awaitClosed(List<Peer> peers, long limitMs) {
+    Future.join(peers.stream().map(Peer::closed).toList())
+        .timeout(limitMs, TimeUnit.MILLISECONDS)
+        .transform(ar -> Future.succeededFuture()).await();
+  }
+
   static String mib(long bytes) {
     return String.format("%.1f MiB", bytes / 1048576.0);
   }

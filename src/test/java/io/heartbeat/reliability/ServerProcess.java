@@ -21,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -62,7 +63,7 @@ final class ServerProcess implements AutoCloseable {
   private final List<Close> closes = new CopyOnWriteArrayList<>();
   private final List<Stall> stalls = new CopyOnWriteArrayList<>();
   private final List<String> errors = new CopyOnWriteArrayList<>();
-  private final List<Map.Entry<String, CompletableFuture<Close>>> closeWaiters =
+  private final List<Map.Entry<Predicate<Close>, CompletableFuture<Close>>> closeWaiters =
       new CopyOnWriteArrayList<>();
   private final ArrayDeque<String> tail = new ArrayDeque<>();
   private final AtomicLong lines = new AtomicLong();
@@ -161,9 +162,10 @@ final class ServerProcess implements AutoCloseable {
       Close close = new Close(closed.group(1), Integer.parseInt(closed.group(2)),
           closed.group(3), Long.parseLong(closed.group(4)), loggedAt(line));
       closes.add(close);
-      for (Map.Entry<String, CompletableFuture<Close>> w : closeWaiters) {
-        if (w.getKey().equals(close.host())) {
+      for (Map.Entry<Predicate<Close>, CompletableFuture<Close>> w : closeWaiters) {
+        if (w.getKey().test(close)) {
           w.getValue().complete(close);
+          closeWaiters.remove(w);
         }
       }
       return;
@@ -220,9 +222,14 @@ final class ServerProcess implements AutoCloseable {
 
   /** Completes with the first close line, logged already or to come, of a peer at {@code host}. */
   CompletableFuture<Close> closeFrom(String host) {
+    return closeOf(c -> c.host().equals(host));
+  }
+
+  /** Completes with the first close line, logged already or to come, that matches. */
+  CompletableFuture<Close> closeOf(Predicate<Close> match) {
     CompletableFuture<Close> found = new CompletableFuture<>();
-    closeWaiters.add(Map.entry(host, found));
-    closes.stream().filter(c -> c.host().equals(host)).findFirst().ifPresent(found::complete);
+    closeWaiters.add(Map.entry(match, found));
+    closes.stream().filter(match).findFirst().ifPresent(found::complete);
     return found;
   }
 

@@ -54,8 +54,8 @@ final class StallScenario {
     VerdictWindow window = new VerdictWindow(p.tickMs(), p.maxMissed());
     int port = server.port();
     LengthFieldScenario.warmUp(healthySources, port);
-    List<Peer> healthy = connect(healthySources, port, p.healthy());
-    List<Peer> victims = connect(victimSources, port, p.victims());
+    List<Peer> healthy = Scenarios.connectPeers(healthySources, port, p.healthy());
+    List<Peer> victims = Scenarios.connectPeers(victimSources, port, p.victims());
     List<Peer> beating = new CopyOnWriteArrayList<>(healthy);
     beating.addAll(victims);
     long beat = vertx.setPeriodic(Math.max(1, p.tickMs() / 2),
@@ -70,7 +70,7 @@ final class StallScenario {
     Scenarios.pause(p.stallMs());
     server.signal("CONT");
     long resumedNanos = System.nanoTime();
-    DripScenario.awaitClosed(victims, p.stallMs() + 3 * window.upperMs() + 10_000);
+    Scenarios.awaitClosed(victims, p.stallMs() + 3 * window.upperMs() + 10_000);
     // Two whole windows after the last victim: any wrong close of a healthy peer lands here.
     Scenarios.pause(2 * window.upperMs());
     vertx.cancelTimer(beat);
@@ -95,11 +95,4 @@ final class StallScenario {
     Scenarios.awaitAll(healthy.stream().map(Peer::close).toList());
   }
 
-  private static List<Peer> connect(LoopbackSources sources, int port, int n) {
-    List<Future<Peer>> connects = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      connects.add(sources.connect(port).compose(peer -> peer.heartbeat().map(peer)));
-    }
-    return new ArrayList<>(await(Future.all(connects)).list());
-  }
 }

@@ -4,6 +4,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Judges connections that stopped showing life (silent, dripping, frozen, half-open) against the
@@ -12,6 +16,8 @@ import java.util.Map;
  * violations to a report.
  */
 final class Victims {
+
+  private static final long LOG_LAG_LIMIT_MS = 5_000;
 
   private Victims() {
   }
@@ -34,6 +40,7 @@ final class Victims {
    */
   static List<Long> judge(String role, List<Peer> peers, ServerProcess server,
       VerdictWindow window, Report report) {
+    awaitLines(peers, server);
     Map<String, ServerProcess.Close> lines = byPeer(server.closes());
     List<ServerProcess.Stall> stalls = server.stalls();
     List<Long> clientDelays = new ArrayList<>();
@@ -82,6 +89,29 @@ final class Victims {
         VerdictWindow.percentiles(clientDelays), VerdictWindow.percentiles(serviceDelays),
         missingLines == 0 ? "" : "; close lines missing from the log: " + missingLines);
     return clientDelays;
+  }
+
+  /**
+   * The service logs asynchronously, so a peer can see its close before the line is printed:
+   * waits for the close lines of the peers the service closed, a few seconds at most (lines
+   * still missing are then reported as such).
+   */
+  private static void awaitLines(List<Peer> peers, ServerProcess server) {
+    List<CompletableFuture<ServerProcess.Close>> lines = new ArrayList<>();
+    for (Peer peer : peers) {
+      if (peer.closedByServer()) {
+        lines.add(server.closeOf(c -> c.port() == peer.localPort
+            && c.host().equals(peer.localHost)));
+      }
+    }
+    try {
+      CompletableFuture.allOf(lines.toArray(new CompletableFuture<?>[0]))
+          .get(LOG_LAG_LIMIT_MS, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      // Reported per peer by the caller.
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Peers that must not have been closed by the service: counts and names violations. */
