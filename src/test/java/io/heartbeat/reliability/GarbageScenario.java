@@ -56,6 +56,7 @@ final class GarbageScenario {
       Params p, Report report) throws Exception {
     int port = server.port();
     LengthFieldScenario.warmUp(sources, port);
+    server.awaitEmpty(Duration.ofSeconds(30));
     int filesBase = server.openFiles();
     double protocolErrorsBase = protocolErrors(server.metrics());
 

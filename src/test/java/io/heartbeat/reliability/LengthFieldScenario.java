@@ -64,6 +64,7 @@ final class LengthFieldScenario {
       Params p, Report report) throws Exception {
     int port = server.port();
     warmUp(sources, port);
+    server.awaitEmpty(Duration.ofSeconds(30));
     long heapBase = server.heapAfterGc();
     int filesBase = server.openFiles();
 

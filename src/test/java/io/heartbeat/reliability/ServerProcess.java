@@ -320,17 +320,26 @@ final class ServerProcess implements AutoCloseable {
    * the timeout passes; returns whether it got there.
    */
   boolean awaitEmpty(Duration timeout) throws Exception {
+    return awaitOpen(0, timeout);
+  }
+
+  /**
+   * Waits until the service holds exactly {@code open} connections in its registry and its
+   * monitor table, or the timeout passes; returns whether it got there. Polls the metrics:
+   * the service pushes nothing across the process boundary, and the monitor's gauge moves only
+   * at its ticks.
+   */
+  boolean awaitOpen(int open, Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       Map<String, Double> m = metrics();
-      if (m.getOrDefault("heartbeat_connections_open", -1.0) == 0
-          && m.getOrDefault("heartbeat_monitor_tracked", -1.0) == 0) {
+      if (m.getOrDefault("heartbeat_connections_open", -1.0) == open
+          && m.getOrDefault("heartbeat_monitor_tracked", -1.0) == open) {
         return true;
       }
       if (System.nanoTime() > deadline) {
         return false;
       }
-      // A measurement loop outside any event loop: the gauges change only at monitor ticks.
       TimeUnit.MILLISECONDS.sleep(100);
     }
   }
