@@ -7,6 +7,7 @@ import io.netty.util.collection.LongObjectMap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongPredicate;
 
 /**
  * The missed-tick counter of every tracked connection, and the protocol's rule over them. Pure
@@ -52,6 +53,12 @@ public final class LivenessTable {
       }
       ids.add(id);
     }
+  }
+
+  /** Receives each entry {@link #removeMatching} removes, with its counter. */
+  @FunctionalInterface
+  public interface Removal {
+    void removed(long id, int missedTicks);
   }
 
   private static final class Entry {
@@ -114,6 +121,25 @@ public final class LivenessTable {
   /** The connection is gone. */
   public void removed(long id) {
     entries.remove(id);
+  }
+
+  /**
+   * Removes every entry whose id matches, telling {@code removal} about each (clustered: the
+   * connections of a node that left, or those now assigned to another monitor).
+   *
+   * @return the number of entries removed
+   */
+  public int removeMatching(LongPredicate match, Removal removal) {
+    List<Long> gone = new ArrayList<>();
+    for (LongObjectMap.PrimitiveEntry<Entry> slot : entries.entries()) {
+      if (match.test(slot.key())) {
+        gone.add(slot.key());
+      }
+    }
+    for (long id : gone) {
+      removal.removed(id, entries.remove(id).missed);
+    }
+    return gone.size();
   }
 
   /**
