@@ -73,6 +73,11 @@ public final class ClusterNode {
     return new ClusterActivityRouter(state);
   }
 
+  /** Whether this node has heard from every member since it started (or waited a tick). */
+  public boolean settled() {
+    return state.settled();
+  }
+
   /** Whether the view has settled and holds at least one live monitor (for readiness). */
   public boolean monitorReachable() {
     return state.monitorReachable();

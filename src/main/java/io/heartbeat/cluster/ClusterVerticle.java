@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
  *   <li>Hazelcast's member-removed event is authoritative for a node's death: the view change
  *       then names the node as lost, and the monitors report its connections node-lost.</li>
  *   <li>The view is "settled" once every cluster member has been heard (newcomers say hello
- *       and everyone answers at once) or after one tick; monitors build their share only then,
- *       and the no-monitor warning waits for it.</li>
+ *       until then, and everyone answers at once) or after one tick; monitors build their share
+ *       only then, and the no-monitor warning waits for it.</li>
  * </ul>
  */
 public final class ClusterVerticle extends VerticleBase {
@@ -56,6 +56,8 @@ public final class ClusterVerticle extends VerticleBase {
   private long holdExpiryUntilNanos;
   private List<String> loggedMonitors = List.of();
   private boolean noMonitorWarned;
+  /** Set by stop(): a goodbye was published, nothing may announce this node again. */
+  private boolean leaving;
 
   /**
    * @param holdsConnections whether this node runs I/O instances (for the no-monitor warning)
@@ -106,6 +108,7 @@ public final class ClusterVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    leaving = true;
     bus.publish(Addresses.CLUSTER_ANNOUNCE, self(false, true).toJson());
     try {
       manager.getHazelcastInstance().getCluster().removeMembershipListener(listenerId);
@@ -134,6 +137,9 @@ public final class ClusterVerticle extends VerticleBase {
 
   /** Publishes this node's announce and applies it to the own view at once. */
   private void announce(boolean hello) {
+    if (leaving) {
+      return;
+    }
     Announce me = self(hello, false);
     boolean changed = membership.heard(me, System.nanoTime());
     bus.publish(Addresses.CLUSTER_ANNOUNCE, me.toJson());
@@ -150,7 +156,8 @@ public final class ClusterVerticle extends VerticleBase {
       holdExpiryUntilNanos = now + intervalNanos;
     }
     lastTimerNanos = now;
-    announce(false);
+    // Hello until settled: an answer can race the propagation of our subscription.
+    announce(!state.settled());
     if (now - holdExpiryUntilNanos >= 0
         && membership.expire(now, config.effectiveMonitorTimeoutMs() * 1_000_000)) {
       publishView(List.of());
@@ -170,13 +177,13 @@ public final class ClusterVerticle extends VerticleBase {
     }
     if (announce.leaving()) {
       if (membership.leaving(announce.nodeId())) {
-        LOG.info("Node {} stopped cleanly", announce.node());
+        LOG.info("Node {}: node {} stopped cleanly", state.node(), announce.node());
         publishView(List.of());
       }
       return;
     }
     boolean changed = membership.heard(announce, System.nanoTime());
-    if (announce.hello()) {
+    if (announce.hello() && !leaving) {
       bus.publish(Addresses.CLUSTER_ANNOUNCE, self(false, false).toJson());
     }
     if (!state.settled() && membership.heardAll(manager.getNodes())) {
@@ -189,8 +196,8 @@ public final class ClusterVerticle extends VerticleBase {
   private void onMemberRemoved(String nodeId) {
     int node = membership.left(nodeId);
     if (node >= 0) {
-      LOG.warn("Node {} left the cluster (Hazelcast member {} removed): its connections are"
-          + " reported closed with reason node-lost", node, nodeId);
+      LOG.warn("Node {}: node {} left the cluster (Hazelcast member {} removed); its connections"
+          + " are reported closed with reason node-lost", state.node(), node, nodeId);
       publishView(List.of(node));
     }
     if (!state.settled() && membership.heardAll(manager.getNodes())) {
@@ -227,7 +234,7 @@ public final class ClusterVerticle extends VerticleBase {
       return;
     }
     if (!ids.equals(loggedMonitors)) {
-      LOG.info("Live monitors now {} (were {})", ids, loggedMonitors);
+      LOG.info("Node {}: live monitors now {} (were {})", state.node(), ids, loggedMonitors);
       loggedMonitors = ids;
     }
     if (holdsConnections && ids.isEmpty() && !noMonitorWarned) {
@@ -237,7 +244,8 @@ public final class ClusterVerticle extends VerticleBase {
           state.node());
     } else if (!ids.isEmpty() && noMonitorWarned) {
       noMonitorWarned = false;
-      LOG.info("A monitor is reachable again ({}): detection resumes", ids);
+      LOG.info("Node {}: a monitor is reachable again ({}), detection resumes", state.node(),
+          ids);
     }
   }
 
