@@ -172,9 +172,9 @@ public final class HeartbeatService {
     ConnectionLimits limits = new ConnectionLimits(config.maxConnections(),
         config.maxConnectionsPerIp());
     return vertx.deployVerticle(() -> {
-      IoVerticle io = new IoVerticle(config,
-          ConnectionIds.ioKey(number, nextInstance.getAndIncrement()), limits, metrics,
-          node == null ? ActivityRouter.singleProcess() : node.activityRouter());
+      int ioKey = ConnectionIds.ioKey(number, nextInstance.getAndIncrement());
+      IoVerticle io = new IoVerticle(config, ioKey, limits, metrics,
+          node == null ? ActivityRouter.singleProcess() : node.activityRouter(ioKey));
       ioInstances.add(io);
       return io;
     }, new DeploymentOptions().setInstances(config.effectiveIoInstances()))

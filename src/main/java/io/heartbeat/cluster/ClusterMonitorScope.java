@@ -54,6 +54,11 @@ final class ClusterMonitorScope implements MonitorScope {
   }
 
   @Override
+  public boolean resyncAfterStall() {
+    return true;
+  }
+
+  @Override
   public Future<Void> start(Vertx vertx, Listener listener) {
     views = vertx.eventBus().localConsumer(Addresses.CLUSTER_VIEW, m -> {
       JsonArray lost = m.body().getJsonArray("lost");

@@ -68,8 +68,9 @@ public final class ClusterNode {
     return new ClusterMonitorScope(MonitorRef.idOf(state.node(), 0), state);
   }
 
-  /** A router for one I/O instance of this node. */
-  public ActivityRouter activityRouter() {
+  /** A router for the I/O instance with this key (announced to the other nodes from now on). */
+  public ActivityRouter activityRouter(int ioKey) {
+    state.localIoKey(ioKey);
     return new ClusterActivityRouter(state);
   }
 

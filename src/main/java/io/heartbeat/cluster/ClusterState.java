@@ -15,6 +15,7 @@ public final class ClusterState {
   private final String nodeId;
   private final int node;
   private final Set<String> localMonitors = new CopyOnWriteArraySet<>();
+  private final Set<Integer> localIoKeys = new CopyOnWriteArraySet<>();
   private volatile MonitorView view = MonitorView.EMPTY;
   private volatile boolean settled;
   private volatile Runnable onLocalMonitorsChanged = () -> { };
@@ -63,6 +64,15 @@ public final class ClusterState {
   /** This node's monitors that are up, in announce order. */
   List<String> localMonitors() {
     return List.copyOf(localMonitors);
+  }
+
+  /** Keys of this node's I/O instances. */
+  List<Integer> localIoKeys() {
+    return List.copyOf(localIoKeys);
+  }
+
+  void localIoKey(int ioKey) {
+    localIoKeys.add(ioKey);
   }
 
   /** A monitor of this node is ready to be assigned connections. */

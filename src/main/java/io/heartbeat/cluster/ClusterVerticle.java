@@ -3,6 +3,7 @@ package io.heartbeat.cluster;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import io.heartbeat.bus.Addresses;
+import io.heartbeat.bus.Commands;
 import io.heartbeat.config.ConfigException;
 import io.heartbeat.config.HeartbeatConfig;
 import io.vertx.core.Future;
@@ -14,7 +15,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -31,6 +34,11 @@ import org.slf4j.LoggerFactory;
  *       event loop stalled it waits one interval before judging others.</li>
  *   <li>Hazelcast's member-removed event is authoritative for a node's death: the view change
  *       then names the node as lost, and the monitors report its connections node-lost.</li>
+ *   <li>Every I/O instance address a node hears announced is used once at once (an empty
+ *       probe), while the cluster is healthy: Vert.x resolves an address's subscribers through
+ *       Hazelcast on first use and then keeps them cached, and that first lookup would block
+ *       while the member owning its partition is frozen, just when a monitor takes over a
+ *       frozen node's connections and sends its first close batch there.</li>
  *   <li>The view is "settled" once every cluster member has been heard (newcomers say hello
  *       until then, and everyone answers at once) or after one tick; monitors build their share
  *       only then, and the no-monitor warning waits for it.</li>
@@ -56,6 +64,7 @@ public final class ClusterVerticle extends VerticleBase {
   private long holdExpiryUntilNanos;
   private List<String> loggedMonitors = List.of();
   private boolean noMonitorWarned;
+  private final Set<Integer> primedIoKeys = new HashSet<>();
   /** Set by stop(): a goodbye was published, nothing may announce this node again. */
   private boolean leaving;
 
@@ -132,7 +141,8 @@ public final class ClusterVerticle extends VerticleBase {
 
   private Announce self(boolean hello, boolean leaving) {
     List<String> monitors = monitorsTicking.getAsBoolean() ? state.localMonitors() : List.of();
-    return new Announce(state.nodeId(), state.node(), monitors, hello, leaving);
+    return new Announce(state.nodeId(), state.node(), monitors, state.localIoKeys(), hello,
+        leaving);
   }
 
   /** Publishes this node's announce and applies it to the own view at once. */
@@ -183,6 +193,7 @@ public final class ClusterVerticle extends VerticleBase {
       return;
     }
     boolean changed = membership.heard(announce, System.nanoTime());
+    prime(announce.ioKeys());
     if (announce.hello() && !leaving) {
       bus.publish(Addresses.CLUSTER_ANNOUNCE, self(false, false).toJson());
     }
@@ -190,6 +201,15 @@ public final class ClusterVerticle extends VerticleBase {
       settle("heard every member");
     } else if (changed) {
       publishView(List.of());
+    }
+  }
+
+  /** First use of each I/O instance address, so Vert.x caches its subscribers (see above). */
+  private void prime(List<Integer> ioKeys) {
+    for (int key : ioKeys) {
+      if (primedIoKeys.add(key)) {
+        bus.send(Addresses.ioInstance(key), Commands.probe(List.of()));
+      }
     }
   }
 

@@ -187,6 +187,15 @@ public final class LivenessTable {
     return result;
   }
 
+  /**
+   * The monitor could not run from its last sweep until {@code nowNanos}, but the owners of the
+   * connections kept reading (clustered): the missed ticks are placed on the timeline without
+   * aging any counter, so ages reported afterwards (a resync) count the real ticks of silence.
+   */
+  public void skippedSweeps(long nowNanos) {
+    history.backfill(nowNanos);
+  }
+
   /** Number of tracked connections. */
   public int size() {
     return entries.size();

@@ -53,6 +53,15 @@ public interface MonitorScope {
    */
   Future<Void> start(Vertx vertx, Listener listener);
 
+  /**
+   * Whether the monitor rebuilds its share from snapshots after its own event loop stalled. In
+   * one process the I/O instances stalled too and their records are no fresher; in a cluster
+   * they kept running, so a monitor that was frozen meanwhile takes their word.
+   */
+  default boolean resyncAfterStall() {
+    return false;
+  }
+
   /** Stops following the assignment. */
   default Future<Void> stop() {
     return Future.succeededFuture();

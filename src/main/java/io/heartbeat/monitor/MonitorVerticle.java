@@ -169,6 +169,10 @@ public final class MonitorVerticle extends VerticleBase {
       metrics.monitorStalled();
       LOG.warn("Monitor could not run for {} ms (GC pause, CPU starvation or a stopped process);"
           + " that time is not counted against any connection", guard.lastStallNanos() / 1_000_000);
+      if (scope.resyncAfterStall()) {
+        table.skippedSweeps(now);
+        resync();
+      }
     }
     if (decision != TickGuard.Decision.AGE) {
       metrics.monitorTick(now, 0, lateness, table.size());

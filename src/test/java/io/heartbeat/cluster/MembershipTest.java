@@ -17,7 +17,7 @@ class MembershipTest {
   private final Membership membership = new Membership("self");
 
   private static Announce node(String id, int number, String... monitors) {
-    return new Announce(id, number, List.of(monitors), false, false);
+    return new Announce(id, number, List.of(monitors), List.of(), false, false);
   }
 
   @Test

@@ -32,6 +32,21 @@ class LivenessTableHandoverTest {
   }
 
   @Test
+  void afterItsOwnStallAClusteredMonitorCountsTheRealTicksOfSilenceFromAResync() {
+    LivenessTable table = new LivenessTable(5, TICK, 0);
+    table.sweep(TICK);
+    table.sweep(2 * TICK);
+    // Frozen from 2 to 6 ticks; the I/O node kept reading: the connection's last frame was
+    // at 1.5 ticks, as a snapshot taken at 6 ticks reports.
+    table.skippedSweeps(6 * TICK);
+
+    table.activity(9, TICK + TICK / 2);
+
+    assertEquals(4, table.missedTicks(9), "sweeps at 2 ticks plus 3 backfilled ones");
+    assertEquals(1, table.sweep(6 * TICK).aged(), "nothing was aged by the backfill");
+  }
+
+  @Test
   void aNewOwnerRebuildsTheCounterFromTheReportedAgeNotFromZero() {
     // A monitor that starts now learns of a connection silent for 3 ticks (snapshot age).
     long start = 10 * TICK;
