@@ -82,6 +82,10 @@ public final class HeartbeatApplication {
           ? HeartbeatConfig.fromJson(loaded.toJson().put("cluster.enabled", true)) : loaded;
       if (config.clusterEnabled()) {
         clusterManager = ClusterSetup.clusterManager(config);
+      } else if (!(config.runsIo() && config.runsMonitor())) {
+        throw new ConfigException("Invalid setting cluster.role = " + config.clusterRole()
+            + ": IO and MONITOR need a cluster; set cluster.enabled to true (or pass"
+            + " -cluster), or use BOTH.");
       }
     } catch (ConfigException e) {
       log.error(e.getMessage());
@@ -128,12 +132,13 @@ public final class HeartbeatApplication {
           clusterManager.getHazelcastInstance().getConfig().getClusterName(),
           config.effectiveMonitorTimeoutMs());
     }
-    log.info("Heartbeat {} on {}:{} ({} transport, {} I/O instances); tick {} ms x"
+    String serving = config.runsIo() ? "listening on " + config.host() + ":" + service.port()
+        : "monitoring, no client port";
+    log.info("Heartbeat {} ({} transport, {} I/O instances); tick {} ms x"
         + " maxMissed {} (silent connections close {}-{} ms after their last frame);"
         + " byteOrder {}, maxPayloadBytes {}, ack {}, DATA counts as activity {}, probing {},"
         + " detection {}, tcpKeepAlive {}",
-        config.runsIo() ? "listening" : "monitoring (no client port)", config.host(),
-        service.port(), transport(vertx), service.ioInstanceCount(),
+        serving, transport(vertx), service.ioInstanceCount(),
         config.tickMs(), config.maxMissed(), config.windowMs(),
         config.windowMs() + config.tickMs(), config.byteOrder(), config.maxPayloadBytes(),
         onOff(config.ackHeartbeats()), onOff(config.dataCountsAsActivity()),
