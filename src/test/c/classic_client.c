@@ -3,7 +3,7 @@
  * (host byte order, so little-endian on x86-64 and ARM), one heartbeat every interval, then
  * silent but keeping the socket open. Used by CClientCompatibilityTest.
  *
- * usage: classic_client PORT INTERVAL_MS HEARTBEATS
+ * usage: classic_client PORT INTERVAL_MS HEARTBEATS [HOST]   (HOST: IPv4, default 127.0.0.1)
  * prints: "ack N" per HEARTBEAT_ACK, "last-heartbeat-ms T", "goodbye REASON",
  *         "closed-after-last-ms D" when the server closes the socket.
  */
@@ -62,7 +62,10 @@ static int read_until(int fd, long long deadline, int *acks, long long last_hb) 
 }
 
 int main(int argc, char **argv) {
-  if (argc != 4) { fprintf(stderr, "usage: %s PORT INTERVAL_MS HEARTBEATS\n", argv[0]); return 2; }
+  if (argc != 4 && argc != 5) {
+    fprintf(stderr, "usage: %s PORT INTERVAL_MS HEARTBEATS [HOST]\n", argv[0]);
+    return 2;
+  }
   int port = atoi(argv[1]), interval = atoi(argv[2]), count = atoi(argv[3]);
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   struct sockaddr_in addr;
@@ -70,6 +73,10 @@ int main(int argc, char **argv) {
   addr.sin_family = AF_INET;
   addr.sin_port = htons(port);
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (argc == 5 && inet_pton(AF_INET, argv[4], &addr.sin_addr) != 1) {
+    fprintf(stderr, "bad host %s\n", argv[4]);
+    return 2;
+  }
   if (connect(fd, (struct sockaddr *) &addr, sizeof addr) < 0) { perror("connect"); return 1; }
   int acks = 0;
   long long last_hb = now_ms();

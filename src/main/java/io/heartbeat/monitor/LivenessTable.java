@@ -177,11 +177,14 @@ public final class LivenessTable {
         }
         continue;
       }
-      entry.missed++;
-      result.aged++;
+      // Like the close rule, the probe rule reads the counter before this tick adds to it: a
+      // probe goes to a connection silent for probeAfterMissed whole ticks, every tick until
+      // the close, so even the last probe has a whole tick to be answered.
       if (probeEnabled && entry.missed >= probeAfterMissed) {
         SweepResult.add(result.probe, slot.key());
       }
+      entry.missed++;
+      result.aged++;
     }
     history.record(nowNanos);
     return result;

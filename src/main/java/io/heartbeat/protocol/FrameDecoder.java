@@ -10,11 +10,13 @@ import java.nio.ByteOrder;
  * <p>Feed it the bytes of one connection in arrival order, in chunks of any size; it calls the
  * {@link FrameHandler} once per complete frame, or once with the verdict on the first illegal
  * header and then ignores the rest of the stream. The header is checked before any payload byte
- * is buffered, so memory held per connection is bounded by {@code maxPayloadBytes}.
+ * is buffered, and a split payload is held in a buffer that grows with the bytes received, so
+ * memory held per connection is bounded by both {@code maxPayloadBytes} and what the peer
+ * really sent.
  *
  * <p>Allocation: a frame that arrives whole inside one chunk costs nothing (zero-length frames)
- * or one derived view (non-empty payloads). Only a payload split across chunks is copied into a
- * buffer of exactly its declared, already validated length.
+ * or one derived view (non-empty payloads). Only a payload split across chunks is copied, into a
+ * buffer that grows up to its declared, already validated length.
  *
  * <p>Not thread-safe: one decoder per connection, used from one thread.
  */
@@ -35,6 +37,8 @@ public final class FrameDecoder {
   private int payloadType;
   /** Collector for a payload split across chunks; null otherwise. */
   private ByteBuf payload;
+  /** Declared (validated) length of the payload being collected. */
+  private int payloadLength;
   private boolean failed;
 
   /**
@@ -130,13 +134,17 @@ public final class FrameDecoder {
       handler.onFrame(type, in.slice(start, length));
     } else {
       payloadType = type;
-      payload = Unpooled.buffer(length, length);
+      payloadLength = length;
+      // Sized by what arrived, not by what the header promises: a peer that declares the
+      // maximum and then trickles makes the server hold only what it really sent (the buffer
+      // grows as bytes come, never beyond the validated length).
+      payload = Unpooled.buffer(Math.min(length, Math.max(in.readableBytes(), 64)), length);
       continuePayload(in);
     }
   }
 
   private void continuePayload(ByteBuf in) {
-    int wanted = payload.writableBytes();
+    int wanted = payloadLength - payload.writerIndex();
     int take = Math.min(wanted, in.readableBytes());
     payload.writeBytes(in, take);
     if (take == wanted) {

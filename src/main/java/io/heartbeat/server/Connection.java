@@ -61,8 +61,13 @@ final class Connection implements FrameHandler {
     this.lastFrameNanos = nowNanos;
   }
 
-  /** Wires the socket's handlers; call once, right after construction. */
+  /**
+   * Wires the socket's handlers; call once, right after construction, on the event loop (before
+   * the first read). Received bytes go to a {@link FrameReader} ahead of Vert.x's handler; the
+   * NetSocket's message handler stays as a fallback for anything Vert.x held before that.
+   */
   void start() {
+    channel.pipeline().addBefore(channel.name(), FrameReader.NAME, new FrameReader(this));
     socket.messageHandler(this::onMessage);
     socket.readCompletionHandler(v -> flushIfNeeded());
     socket.exceptionHandler(this::onException);
@@ -102,11 +107,15 @@ final class Connection implements FrameHandler {
   }
 
   private void onMessage(Object message) {
-    if (!(message instanceof ByteBuf)) {
+    if (message instanceof ByteBuf) {
+      onBytes((ByteBuf) message);
+    } else {
       ReferenceCountUtil.release(message);
-      return;
     }
-    ByteBuf bytes = (ByteBuf) message;
+  }
+
+  /** Decodes received bytes and releases them. */
+  void onBytes(ByteBuf bytes) {
     try {
       if (closeReason == null) {
         readNanos = System.nanoTime();
@@ -191,7 +200,7 @@ final class Connection implements FrameHandler {
     return false;
   }
 
-  private void flushIfNeeded() {
+  void flushIfNeeded() {
     if (flushNeeded) {
       flushNeeded = false;
       channel.flush();

@@ -161,10 +161,18 @@ final class IoCommands {
             sinceLastFrameMs / owner.settings().tickMs()));
   }
 
+  /**
+   * Probes the listed connections, except those this instance saw a frame from within
+   * probeAfterMissed ticks (less a tenth of a tick for timer jitter): the monitor's view may be up
+   * to a tick behind, and a client that is talking needs no probe.
+   */
   private void probe(JsonArray ids) {
+    long now = System.nanoTime();
+    long tickNanos = owner.settings().tickMs() * 1_000_000;
+    long silentEnough = owner.settings().probeAfterMissed() * tickNanos - tickNanos / 10;
     for (int i = 0; i < ids.size(); i++) {
       Connection connection = registry.get(ids.getLong(i));
-      if (connection != null) {
+      if (connection != null && now - connection.lastFrameNanos() >= silentEnough) {
         connection.writeFrame(encoder.encode(FrameType.HEARTBEAT, null));
         owner.probeSent();
       }

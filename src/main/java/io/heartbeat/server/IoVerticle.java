@@ -210,6 +210,8 @@ public final class IoVerticle extends VerticleBase {
       return;
     }
     long now = System.nanoTime();
+    // Every write to a connection happens on this event loop (see SocketAccess).
+    SocketAccess.useEventLoopWriteQueue(socket);
     Connection connection = new Connection(registry.newId(), this, socket, now);
     registry.add(connection);
     stats.opened++;

@@ -302,6 +302,23 @@ class FrameDecoderTest {
   }
 
   @Test
+  void heldPayloadGrowsWithTheBytesReceivedNotWithTheDeclaredLength()
+      throws ReflectiveOperationException {
+    int declared = 65_536;
+    FrameDecoder decoder = decoder(LE, declared);
+    byte[] wire = frame(LE, FrameType.DATA, pattern(declared));
+    // Header plus one payload byte: a peer that promises 64 KiB and trickles.
+    Chunks.feed(decoder, wire, 0, FrameDecoder.HEADER_BYTES + 1);
+    assertTrue(heldPayload(decoder).capacity() <= 64, "held " + heldPayload(decoder).capacity());
+    Chunks.feed(decoder, wire, FrameDecoder.HEADER_BYTES + 1, 999);
+    ByteBuf held = heldPayload(decoder);
+    assertTrue(held.capacity() >= 1000 && held.capacity() <= 2 * 1024, "held " + held.capacity());
+    Chunks.feed(decoder, wire, FrameDecoder.HEADER_BYTES + 1000,
+        wire.length - FrameDecoder.HEADER_BYTES - 1000);
+    assertEquals(List.of(new Frame(FrameType.DATA, pattern(declared))), handler.events());
+  }
+
+  @Test
   void releaseFreesPartlyCollectedPayload() throws ReflectiveOperationException {
     FrameDecoder decoder = decoder(LE, MAX);
     byte[] wire = frame(LE, FrameType.DATA, pattern(100));
