@@ -152,6 +152,7 @@ public final class ClusterVerticle extends VerticleBase {
     }
     Announce me = self(hello, false);
     boolean changed = membership.heard(me, System.nanoTime());
+    prime(me.ioKeys());
     bus.publish(Addresses.CLUSTER_ANNOUNCE, me.toJson());
     if (changed) {
       publishView(List.of());

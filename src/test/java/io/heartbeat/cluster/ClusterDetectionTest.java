@@ -61,8 +61,8 @@ class ClusterDetectionTest {
     viewReaches(io, monitorsAre(monitor)).await(20, TimeUnit.SECONDS);
     viewReaches(monitor, monitorsAre(monitor)).await(20, TimeUnit.SECONDS);
     clients = Vertx.vertx();
-    // On B: every event seen here crossed the cluster from A.
-    watch = ConnectionWatch.on(monitor.vertx);
+    // Events are watched on A; test 1 checks that they also cross the cluster to B.
+    watch = ConnectionWatch.on(io.vertx);
   }
 
   @AfterAll
@@ -82,8 +82,10 @@ class ClusterDetectionTest {
     silent.heartbeat();
     long liveId = watch.idOf(live).await(5, TimeUnit.SECONDS);
     long silentId = watch.idOf(silent).await(5, TimeUnit.SECONDS);
+    // Seen on B: the closed event crossed the cluster from A.
+    ConnectionWatch onB = ConnectionWatch.on(monitor.vertx);
 
-    watch.closedEvent(silentId).onComplete(ctx.succeeding(event -> ctx.verify(() -> {
+    onB.closedEvent(silentId).onComplete(ctx.succeeding(event -> ctx.verify(() -> {
       long silentMs = (System.nanoTime() - silent.lastSentNanos()) / 1_000_000;
       assertEquals("timeout", event.getString("reason"));
       assertTrue(event.getLong("sinceLastFrameMs") >= WINDOW_MS, event.encode());
@@ -92,6 +94,7 @@ class ClusterDetectionTest {
       clients.setTimer(2 * WINDOW_MS, t -> ctx.verify(() -> {
         assertFalse(watch.sawClose(liveId), "live connection closed");
         assertFalse(live.isClosed(), "live connection closed");
+        onB.close();
         live.close().onComplete(ctx.succeedingThenComplete());
       }));
     })));
@@ -131,8 +134,8 @@ class ClusterDetectionTest {
 
   @Test
   @Order(3)
-  void withNoMonitorLeftTheIoNodeKeepsServingClosesNothingAndSaysSo(VertxTestContext ctx)
-      throws Exception {
+  void withNoMonitorTheIoNodeKeepsServingClosesNothingAndSaysSoUntilAMonitorReturns(
+      VertxTestContext ctx) throws Exception {
     ListAppender<ILoggingEvent> lines = new ListAppender<>();
     lines.start();
     CLUSTER_LOG.addAppender(lines);
@@ -150,15 +153,25 @@ class ClusterDetectionTest {
       silent.heartbeat();
       acked.future().await(5, TimeUnit.SECONDS);
 
+      long silentId = watch.idOf(silent).await(5, TimeUnit.SECONDS);
+      Promise<Void> judged = Promise.promise();
       clients.setTimer(3 * WINDOW_MS, t -> ctx.verify(() -> {
         assertFalse(silent.isClosed(), "closed with no monitor to judge it");
         long warnings = lines.list.stream()
             .filter(e -> e.getFormattedMessage().startsWith("No monitor is reachable")).count();
         assertEquals(1, warnings, "one warning for the episode");
-        silent.close().onComplete(ctx.succeedingThenComplete());
+        judged.complete();
       }));
+      judged.future().await(10, TimeUnit.SECONDS);
+
+      // A monitor comes back: it rebuilds from A and closes the long-silent connection.
+      Node returning = cluster.start("C", "MONITOR");
+      viewReaches(io, monitorsAre(returning)).await(10, TimeUnit.SECONDS);
+      JsonObject closed = watch.closedEvent(silentId).await(5, TimeUnit.SECONDS);
+      assertEquals("timeout", closed.getString("reason"));
+      assertTrue(io.service.isReady(), "not ready with a monitor back");
+      ctx.completeNow();
     } finally {
-      ctx.awaitCompletion(10, TimeUnit.SECONDS);
       CLUSTER_LOG.detachAppender(lines);
     }
   }
