@@ -30,8 +30,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The client against the real service (tick 50 ms x 3) on port 0, and against hand-made servers
- * for what the service never does (stay mute, probe on accept).
+ * The client against the real service (tick 100 ms x 5: a window wide enough for a cold JVM's
+ * first stalls) on port 0, and against hand-made servers for what the service never does (stay
+ * mute, probe on accept).
  */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 15, timeUnit = TimeUnit.SECONDS)
@@ -66,7 +67,7 @@ class HeartbeatClientTest {
   static Future<HeartbeatService> startService(Vertx vertx, int port) {
     try {
       return HeartbeatService.start(vertx, HeartbeatConfig.fromJson(new JsonObject()
-          .put("host", "127.0.0.1").put("port", port).put("tickMs", 50).put("maxMissed", 3)
+          .put("host", "127.0.0.1").put("port", port).put("tickMs", 100).put("maxMissed", 5)
           .put("ioInstances", 1).put("configScanMs", 0)), null, 0);
     } catch (ConfigException e) {
       return Future.failedFuture(e);
