@@ -67,10 +67,15 @@ final class LoadRun {
   /** Runs the load on the current Vert.x context; the future completes after the duration. */
   Future<LoadStats> start() {
     for (int i = 0; i < settings.srcIps; i++) {
-      clients.add(vertx.createNetClient(new NetClientOptions()
-          .setLocalAddress("127.0.0." + (1 + i))
+      NetClientOptions options = new NetClientOptions()
           .setConnectTimeout(settings.connectTimeoutS * 1000)
-          .setTcpNoDelay(true)));
+          .setTcpNoDelay(true);
+      if (settings.srcIps > 1) {
+        // Binding first makes bind() search a free port per address (Vert.x 5.0 cannot set
+        // IP_BIND_ADDRESS_NO_PORT), so a single source is left to connect(), which is cheaper.
+        options.setLocalAddress(settings.sourceAddress(i));
+      }
+      clients.add(vertx.createNetClient(options));
     }
     startNanos = System.nanoTime();
     lastRampNanos = startNanos;
