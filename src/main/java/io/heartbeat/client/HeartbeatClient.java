@@ -29,6 +29,20 @@ import org.slf4j.LoggerFactory;
  * {@link Backoff} delay; after GOODBYE "shutdown" the first attempt waits a random 0..
  * shutdownJitterMs instead; after GOODBYE "kicked" the client stops unless
  * reconnectAfterKicked; after maxReconnectAttempts consecutive failures (if above 0) it stops.
+ *
+ * <pre>{@code
+ * HeartbeatClient client = HeartbeatClient.create(vertx, new HeartbeatClientOptions()
+ *         .setHost("127.0.0.1").setPort(15000)
+ *         .setHeartbeatIntervalMs(3000).setServerTimeoutMs(15000))
+ *     .connectedHandler(v -> log.info("connected"))
+ *     .disconnectedHandler(reason -> log.info("disconnected: {}", reason))
+ *     .reconnectScheduledHandler(r -> log.info("retry in {} ms", r.delayMs()))
+ *     .dataHandler(payload -> handle(payload));
+ * client.connect()
+ *     .compose(v -> client.send(Buffer.buffer("hello")))
+ *     .onFailure(e -> log.warn("not sent: {}", e.getMessage()));
+ * // later: client.close();
+ * }</pre>
  */
 public final class HeartbeatClient implements ClientSession.Listener {
 
