@@ -34,6 +34,16 @@ public final class ConnectionIds {
     return (long) ioKey << 32 | (sequence & 0xFFFF_FFFFL);
   }
 
+  /**
+   * The key to store a connection id under in a primitive hash map. Netty's LongObjectHashMap
+   * folds the two halves of a key together without mixing, so ids of different I/O instances
+   * (same sequence, different high bits) fall into one dense run of slots and every lookup
+   * scans it. Multiplying by an odd constant is a bijection that spreads them.
+   */
+  public static long mapKey(long connectionId) {
+    return connectionId * 0x9E3779B97F4A7C15L;
+  }
+
   /** The owning I/O instance's key. */
   public static int ioKeyOf(long connectionId) {
     return (int) (connectionId >>> 32);

@@ -62,10 +62,16 @@ public final class LivenessTable {
   }
 
   private static final class Entry {
+    final long id;
     int missed;
     boolean closeProposed;
+
+    Entry(long id) {
+      this.id = id;
+    }
   }
 
+  /** Keyed by {@link ConnectionIds#mapKey}, not by the raw id (see there). */
   private final LongObjectHashMap<Entry> entries = new LongObjectHashMap<>();
   private final SweepHistory history;
   private int maxMissed;
@@ -96,9 +102,9 @@ public final class LivenessTable {
 
   /** A connection was accepted: its counter starts at 0. */
   public void opened(long id) {
-    Entry entry = entries.get(id);
+    Entry entry = entries.get(ConnectionIds.mapKey(id));
     if (entry == null) {
-      entries.put(id, new Entry());
+      entries.put(ConnectionIds.mapKey(id), new Entry(id));
     } else {
       entry.missed = 0;
     }
@@ -110,17 +116,17 @@ public final class LivenessTable {
    * instances are the source of truth.
    */
   public void activity(long id, long frameNanos) {
-    Entry entry = entries.get(id);
+    Entry entry = entries.get(ConnectionIds.mapKey(id));
     if (entry == null) {
-      entry = new Entry();
-      entries.put(id, entry);
+      entry = new Entry(id);
+      entries.put(ConnectionIds.mapKey(id), entry);
     }
     entry.missed = Math.min(history.sweepsAfter(frameNanos), maxMissed);
   }
 
   /** The connection is gone. */
   public void removed(long id) {
-    entries.remove(id);
+    entries.remove(ConnectionIds.mapKey(id));
   }
 
   /**
@@ -130,14 +136,15 @@ public final class LivenessTable {
    * @return the number of entries removed
    */
   public int removeMatching(LongPredicate match, Removal removal) {
-    List<Long> gone = new ArrayList<>();
-    for (LongObjectMap.PrimitiveEntry<Entry> slot : entries.entries()) {
-      if (match.test(slot.key())) {
-        gone.add(slot.key());
+    List<Entry> gone = new ArrayList<>();
+    for (Entry entry : entries.values()) {
+      if (match.test(entry.id)) {
+        gone.add(entry);
       }
     }
-    for (long id : gone) {
-      removal.removed(id, entries.remove(id).missed);
+    for (Entry entry : gone) {
+      entries.remove(ConnectionIds.mapKey(entry.id));
+      removal.removed(entry.id, entry.missed);
     }
     return gone.size();
   }
@@ -147,7 +154,7 @@ public final class LivenessTable {
    * (it showed life the monitor had not heard of yet, or the owner's loop had stalled).
    */
   public void refused(long id, long idleMs, long nowNanos) {
-    Entry entry = entries.get(id);
+    Entry entry = entries.get(ConnectionIds.mapKey(id));
     if (entry != null) {
       entry.closeProposed = false;
       entry.missed = Math.min(history.sweepsAfter(nowNanos - idleMs * 1_000_000), maxMissed);
@@ -156,7 +163,7 @@ public final class LivenessTable {
 
   /** A close proposal got no answer (owner busy or gone): propose again at the next sweep. */
   public void unanswered(long id) {
-    Entry entry = entries.get(id);
+    Entry entry = entries.get(ConnectionIds.mapKey(id));
     if (entry != null) {
       entry.closeProposed = false;
     }
@@ -173,7 +180,7 @@ public final class LivenessTable {
       if (entry.missed >= maxMissed) {
         if (detectionEnabled) {
           entry.closeProposed = true;
-          SweepResult.add(result.close, slot.key());
+          SweepResult.add(result.close, entry.id);
         }
         continue;
       }
@@ -181,7 +188,7 @@ public final class LivenessTable {
       // probe goes to a connection silent for probeAfterMissed whole ticks, every tick until
       // the close, so even the last probe has a whole tick to be answered.
       if (probeEnabled && entry.missed >= probeAfterMissed) {
-        SweepResult.add(result.probe, slot.key());
+        SweepResult.add(result.probe, entry.id);
       }
       entry.missed++;
       result.aged++;
@@ -206,7 +213,7 @@ public final class LivenessTable {
 
   /** The counter of a connection, or -1 if it is not tracked. */
   public int missedTicks(long id) {
-    Entry entry = entries.get(id);
+    Entry entry = entries.get(ConnectionIds.mapKey(id));
     return entry == null ? -1 : entry.missed;
   }
 }

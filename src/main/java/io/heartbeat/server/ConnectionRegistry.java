@@ -15,6 +15,7 @@ import java.util.List;
 final class ConnectionRegistry {
 
   private final int ioKey;
+  /** Keyed by {@link ConnectionIds#mapKey}, not by the raw id (see there). */
   private final LongObjectHashMap<Connection> byId = new LongObjectHashMap<>();
   private final List<Connection> active = new ArrayList<>();
   private long nextSequence;
@@ -28,20 +29,20 @@ final class ConnectionRegistry {
     long id;
     do {
       id = ConnectionIds.id(ioKey, nextSequence++);
-    } while (byId.containsKey(id));
+    } while (byId.containsKey(ConnectionIds.mapKey(id)));
     return id;
   }
 
   void add(Connection connection) {
-    byId.put(connection.id(), connection);
+    byId.put(ConnectionIds.mapKey(connection.id()), connection);
   }
 
   void remove(Connection connection) {
-    byId.remove(connection.id());
+    byId.remove(ConnectionIds.mapKey(connection.id()));
   }
 
   Connection get(long id) {
-    return byId.get(id);
+    return byId.get(ConnectionIds.mapKey(id));
   }
 
   int size() {
