@@ -4,7 +4,6 @@ import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import io.heartbeat.bus.Addresses;
 import io.heartbeat.bus.Commands;
-import io.heartbeat.config.ConfigException;
 import io.heartbeat.config.HeartbeatConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -271,15 +270,11 @@ public final class ClusterVerticle extends VerticleBase {
   }
 
   private void reconfigure(JsonObject json) {
-    try {
-      HeartbeatConfig next = HeartbeatConfig.fromJson(json);
-      boolean tickChanged = next.tickMs() != config.tickMs();
-      config = next;
-      if (tickChanged) {
-        scheduleTimer();
-      }
-    } catch (ConfigException e) {
-      LOG.error("Ignoring invalid run-time configuration: {}", e.getMessage());
+    HeartbeatConfig next = HeartbeatConfig.fromChangeEvent(json, config, LOG);
+    boolean tickChanged = next.tickMs() != config.tickMs();
+    config = next;
+    if (tickChanged) {
+      scheduleTimer();
     }
   }
 }

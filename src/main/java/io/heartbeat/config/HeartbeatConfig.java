@@ -51,6 +51,21 @@ public final class HeartbeatConfig {
     return config;
   }
 
+  /**
+   * The settings a {@code heartbeat.config.changed} event carries, or {@code current} (with one
+   * error line on {@code log}) if the event does not validate: a verticle never runs on
+   * settings it could not check.
+   */
+  public static HeartbeatConfig fromChangeEvent(JsonObject json, HeartbeatConfig current,
+      org.slf4j.Logger log) {
+    try {
+      return fromJson(json);
+    } catch (ConfigException e) {
+      log.error("Ignoring invalid run-time configuration: {}", e.getMessage());
+      return current;
+    }
+  }
+
   /** This snapshot as a flat JSON object that {@link #fromJson} accepts. */
   public JsonObject toJson() {
     JsonObject json = new JsonObject();

@@ -5,7 +5,6 @@ import io.heartbeat.bus.Addresses;
 import io.heartbeat.bus.Commands;
 import io.heartbeat.bus.ConnectionIds;
 import io.heartbeat.bus.LifecycleEvents;
-import io.heartbeat.config.ConfigException;
 import io.heartbeat.config.HeartbeatConfig;
 import io.heartbeat.metrics.HeartbeatMetrics;
 import io.vertx.core.Future;
@@ -228,17 +227,13 @@ public final class MonitorVerticle extends VerticleBase {
   }
 
   private void reconfigure(JsonObject json) {
-    try {
-      HeartbeatConfig next = HeartbeatConfig.fromJson(json);
-      boolean tickChanged = next.tickMs() != config.tickMs();
-      config = next;
-      applySwitches();
-      guard.setTickNanos(tickNanos());
-      if (tickChanged) {
-        scheduleTicks();
-      }
-    } catch (ConfigException e) {
-      LOG.error("Ignoring invalid run-time configuration: {}", e.getMessage());
+    HeartbeatConfig next = HeartbeatConfig.fromChangeEvent(json, config, LOG);
+    boolean tickChanged = next.tickMs() != config.tickMs();
+    config = next;
+    applySwitches();
+    guard.setTickNanos(tickNanos());
+    if (tickChanged) {
+      scheduleTicks();
     }
   }
 }

@@ -298,15 +298,11 @@ public final class IoVerticle extends VerticleBase {
   }
 
   private void reconfigure(JsonObject json) {
-    try {
-      HeartbeatConfig next = HeartbeatConfig.fromJson(json);
-      boolean tickChanged = next.tickMs() != config.tickMs();
-      config = next;
-      if (tickChanged) {
-        scheduleFlush();
-      }
-    } catch (ConfigException e) {
-      LOG.error("Ignoring invalid run-time configuration: {}", e.getMessage());
+    HeartbeatConfig next = HeartbeatConfig.fromChangeEvent(json, config, LOG);
+    boolean tickChanged = next.tickMs() != config.tickMs();
+    config = next;
+    if (tickChanged) {
+      scheduleFlush();
     }
   }
 
