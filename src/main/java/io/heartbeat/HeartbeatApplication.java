@@ -1,6 +1,7 @@
 package io.heartbeat;
 
 import ch.qos.logback.classic.LoggerContext;
+import io.heartbeat.cluster.ClusterSetup;
 import io.heartbeat.config.ConfigException;
 import io.heartbeat.config.ConfigLoader;
 import io.heartbeat.config.HeartbeatConfig;
@@ -12,6 +13,7 @@ import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -22,20 +24,27 @@ import org.slf4j.LoggerFactory;
  * The service's main: reads the settings, starts Vert.x (native epoll when available), deploys
  * {@link HeartbeatService} and logs one line saying where it listens and how it judges.
  *
- * <p>Usage: {@code java -jar heartbeat.jar [-conf FILE]}. Exit codes: 2 for a bad command line
- * or setting, 1 when the service cannot start (port in use), 0 after a clean shutdown (SIGTERM).
+ * <p>Usage: {@code java -jar heartbeat.jar [-conf FILE] [-cluster]}. {@code -cluster} (or the
+ * setting cluster.enabled) starts a node of a cluster: Vert.x's clustered event bus over
+ * Hazelcast, configured by cluster.configFile (conf/cluster.xml). Exit codes: 2 for a bad
+ * command line or setting, 1 when the service cannot start (port in use, cluster not joined), 0
+ * after a clean shutdown (SIGTERM).
  */
 public final class HeartbeatApplication {
 
   /** The config file used when {@code -conf} is not given. */
   public static final Path DEFAULT_CONFIG = Path.of("conf", "config.json");
-  private static final String USAGE = "Usage: java -jar heartbeat.jar [-conf FILE]";
+  private static final String USAGE = "Usage: java -jar heartbeat.jar [-conf FILE] [-cluster]";
 
   private HeartbeatApplication() {
   }
 
   public static void main(String[] args) {
     useProjectLogbackConfig();
+    // Before any Hazelcast class loads: its first lines would otherwise go through JUL.
+    if (System.getProperty("hazelcast.logging.type") == null) {
+      System.setProperty("hazelcast.logging.type", "slf4j");
+    }
     int code = launch(args);
     if (code != 0) {
       flushLogs();
@@ -48,6 +57,7 @@ public final class HeartbeatApplication {
     Logger log = LoggerFactory.getLogger(HeartbeatApplication.class);
     Path file = DEFAULT_CONFIG;
     boolean explicit = false;
+    boolean clusterFlag = false;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       if (arg.equals("-h") || arg.equals("--help")) {
@@ -56,6 +66,8 @@ public final class HeartbeatApplication {
       } else if ((arg.equals("-conf") || arg.equals("--conf")) && i + 1 < args.length) {
         file = Path.of(args[++i]);
         explicit = true;
+      } else if (arg.equals("-cluster") || arg.equals("--cluster")) {
+        clusterFlag = true;
       } else if (arg.startsWith("-conf=") || arg.startsWith("--conf=")) {
         file = Path.of(arg.substring(arg.indexOf('=') + 1));
         explicit = true;
@@ -65,24 +77,47 @@ public final class HeartbeatApplication {
       }
     }
     HeartbeatConfig config;
+    HazelcastClusterManager clusterManager = null;
     try {
-      config = ConfigLoader.fromSystem().load(file, explicit);
+      HeartbeatConfig loaded = ConfigLoader.fromSystem().load(file, explicit);
+      config = clusterFlag && !loaded.clusterEnabled()
+          ? HeartbeatConfig.fromJson(loaded.toJson().put("cluster.enabled", true)) : loaded;
+      if (config.clusterEnabled()) {
+        clusterManager = ClusterSetup.clusterManager(config);
+      } else if (!(config.runsIo() && config.runsMonitor())) {
+        throw new ConfigException("Invalid setting cluster.role = " + config.clusterRole()
+            + ": IO and MONITOR need a cluster; set cluster.enabled to true (or pass"
+            + " -cluster), or use BOTH.");
+      }
     } catch (ConfigException e) {
       log.error(e.getMessage());
       return 2;
     }
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    Vertx vertx = Vertx.builder()
-        .with(new VertxOptions().setPreferNativeTransport(true)
-            .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
-                .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))))
-        .withMetrics(new MicrometerMetricsFactory(registry))
-        .build();
+    VertxOptions options = new VertxOptions().setPreferNativeTransport(true)
+        .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
+            .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
+    Vertx vertx;
+    if (clusterManager == null) {
+      vertx = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry))
+          .build();
+    } else {
+      try {
+        vertx = Vertx.builder().with(ClusterSetup.eventBus(options, config))
+            .withMetrics(new MicrometerMetricsFactory(registry))
+            .withClusterManager(clusterManager).buildClustered().await(2, TimeUnit.MINUTES);
+      } catch (Exception e) {
+        log.error("Heartbeat could not join the cluster (cluster.configFile {}): {}",
+            config.clusterConfigFile(), e.toString());
+        return 1;
+      }
+    }
     HeartbeatService service;
     try {
       service = HeartbeatService.start(vertx, config, new HeartbeatService.Options()
               .configFile(Files.exists(file) ? file : null)
               .metrics(new HeartbeatMetrics(registry))
+              .clusterManager(clusterManager)
               .admin(true))
           .await(2, TimeUnit.MINUTES);
     } catch (Exception e) {
@@ -91,11 +126,21 @@ public final class HeartbeatApplication {
       closeQuietly(vertx);
       return 1;
     }
-    log.info("Heartbeat listening on {}:{} ({} transport, {} I/O instances); tick {} ms x"
+    if (service.cluster() != null) {
+      log.info("Heartbeat cluster node {} (role {}): event bus on {}:{}, Hazelcast cluster"
+          + " \"{}\"; a node unheard of for {} ms hands its monitor's connections over",
+          service.node(), config.clusterRole(), config.clusterHost(),
+          config.clusterPort() == 0 ? "(any free port)" : config.clusterPort(),
+          clusterManager.getHazelcastInstance().getConfig().getClusterName(),
+          config.effectiveMonitorTimeoutMs());
+    }
+    String serving = config.runsIo() ? "listening on " + config.host() + ":" + service.port()
+        : "monitoring, no client port";
+    log.info("Heartbeat {} ({} transport, {} I/O instances); tick {} ms x"
         + " maxMissed {} (silent connections close {}-{} ms after their last frame);"
         + " byteOrder {}, maxPayloadBytes {}, ack {}, DATA counts as activity {}, probing {},"
         + " detection {}, tcpKeepAlive {}",
-        config.host(), service.port(), transport(vertx), service.ioInstanceCount(),
+        serving, transport(vertx), service.ioInstanceCount(),
         config.tickMs(), config.maxMissed(), config.windowMs(),
         config.windowMs() + config.tickMs(), config.byteOrder(), config.maxPayloadBytes(),
         onOff(config.ackHeartbeats()), onOff(config.dataCountsAsActivity()),

@@ -4,11 +4,15 @@ import io.heartbeat.admin.AdminVerticle;
 import io.heartbeat.bus.Addresses;
 import io.heartbeat.bus.Commands;
 import io.heartbeat.bus.ConnectionIds;
+import io.heartbeat.cluster.ClusterNode;
+import io.heartbeat.config.ConfigException;
 import io.heartbeat.config.ConfigLoader;
 import io.heartbeat.config.ConfigWatcherVerticle;
 import io.heartbeat.config.HeartbeatConfig;
 import io.heartbeat.metrics.HeartbeatMetrics;
+import io.heartbeat.monitor.MonitorScope;
 import io.heartbeat.monitor.MonitorVerticle;
+import io.heartbeat.server.ActivityRouter;
 import io.heartbeat.server.ConnectionLimits;
 import io.heartbeat.server.IoVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -16,6 +20,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -25,6 +30,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A running Heartbeat service inside one Vert.x instance: the monitor verticle, the I/O verticle
  * instances sharing the client port, and optionally the config file watcher and the admin API.
+ * Clustered ({@link Options#clusterManager}), it is one node of a cluster: it runs the monitor,
+ * the I/O instances or both (cluster.role), and a {@link ClusterNode} routes activity to the
+ * monitor each connection is assigned to.
  *
  * <p>Use {@link #start} from an application or a test; the service's own main is
  * {@link HeartbeatApplication}.
@@ -37,10 +45,21 @@ public final class HeartbeatService {
     private int node;
     private HeartbeatMetrics metrics;
     private boolean admin;
+    private HazelcastClusterManager clusterManager;
 
     /** Watch this file for run-time changes (when configScanMs is above 0); null for none. */
     public Options configFile(Path file) {
       this.configFile = file;
+      return this;
+    }
+
+    /**
+     * Run as a node of a cluster: {@code manager} is the cluster manager the clustered Vert.x
+     * instance was built with. The node number is then claimed cluster-wide and
+     * {@link #node(int)} is ignored.
+     */
+    public Options clusterManager(HazelcastClusterManager manager) {
+      this.clusterManager = manager;
       return this;
     }
 
@@ -69,6 +88,7 @@ public final class HeartbeatService {
   private final List<String> deployments;
   private final List<IoVerticle> ioInstances;
   private final AdminVerticle admin;
+  private volatile ClusterNode cluster;
   private Future<Void> draining;
 
   private HeartbeatService(Vertx vertx, HeartbeatConfig config, HeartbeatMetrics metrics,
@@ -97,41 +117,85 @@ public final class HeartbeatService {
       Options options) {
     HeartbeatMetrics metrics = options.metrics != null ? options.metrics
         : HeartbeatMetrics.standalone();
+    if (options.clusterManager == null && !(config.runsIo() && config.runsMonitor())) {
+      return Future.failedFuture(new ConfigException("Invalid setting cluster.role = "
+          + config.clusterRole() + ": only a cluster node can run without I/O or without a"
+          + " monitor; set cluster.enabled to true (or pass -cluster), or use BOTH."));
+    }
     List<String> deployed = Collections.synchronizedList(new ArrayList<>());
     List<IoVerticle> instances = Collections.synchronizedList(new ArrayList<>());
-    AtomicInteger nextInstance = new AtomicInteger();
-    ConnectionLimits limits = new ConnectionLimits(config.maxConnections(),
-        config.maxConnectionsPerIp());
-    Future<String> chain = vertx.deployVerticle(new MonitorVerticle(config, metrics))
-        .onSuccess(deployed::add)
-        .compose(id -> vertx.deployVerticle(() -> {
-          IoVerticle io = new IoVerticle(config,
-              ConnectionIds.ioKey(options.node, nextInstance.getAndIncrement()), limits, metrics);
-          instances.add(io);
-          return io;
-        }, new DeploymentOptions().setInstances(config.effectiveIoInstances())))
-        .onSuccess(deployed::add);
-    if (options.configFile != null && config.configScanMs() > 0) {
-      chain = chain.compose(id -> vertx.deployVerticle(
-          new ConfigWatcherVerticle(options.configFile, ConfigLoader.fromSystem(), config)))
-          .onSuccess(deployed::add);
-    }
     HeartbeatService[] self = new HeartbeatService[1];
     AdminVerticle admin = options.admin && config.adminEnabled()
         ? new AdminVerticle(config, metrics.registry(), () -> self[0].ioKeys(),
             () -> self[0].isReady(), () -> self[0].drain())
         : null;
-    self[0] = new HeartbeatService(vertx, config, metrics, deployed, instances, admin);
+    HeartbeatService service = new HeartbeatService(vertx, config, metrics, deployed, instances,
+        admin);
+    self[0] = service;
+    Future<ClusterNode> joined = options.clusterManager == null ? Future.succeededFuture()
+        : ClusterNode.join(vertx, options.clusterManager, config, metrics)
+            .onSuccess(node -> deployed.add(node.deploymentId()));
+    Future<String> chain = joined.compose(node -> {
+      service.cluster = node;
+      return service.deployMonitor();
+    }).compose(id -> service.deployIo(options.node));
+    if (options.configFile != null && config.configScanMs() > 0) {
+      chain = chain.compose(id -> vertx.deployVerticle(
+          new ConfigWatcherVerticle(options.configFile, ConfigLoader.fromSystem(), config)))
+          .onSuccess(deployed::add);
+    }
     if (admin != null) {
       chain = chain.compose(id -> vertx.deployVerticle(admin)).onSuccess(deployed::add);
     }
-    return chain.map(id -> self[0])
+    return chain.map(id -> service)
         .recover(error -> undeployAll(vertx, deployed).transform(v -> Future.failedFuture(error)));
   }
 
-  /** The client port (useful when the config asked for port 0). */
+  /** The monitor, when this node runs one; in a cluster it tracks its share only. */
+  private Future<String> deployMonitor() {
+    if (!config.runsMonitor()) {
+      return Future.succeededFuture("");
+    }
+    MonitorScope scope = cluster == null ? MonitorScope.singleProcess() : cluster.monitorScope();
+    return vertx.deployVerticle(new MonitorVerticle(config, metrics, scope))
+        .onSuccess(deployments::add);
+  }
+
+  /** The I/O instances, when this node holds connections; ids carry the node number. */
+  private Future<String> deployIo(int singleProcessNode) {
+    if (!config.runsIo()) {
+      return Future.succeededFuture("");
+    }
+    ClusterNode node = cluster;
+    int number = node == null ? singleProcessNode : node.node();
+    AtomicInteger nextInstance = new AtomicInteger();
+    ConnectionLimits limits = new ConnectionLimits(config.maxConnections(),
+        config.maxConnectionsPerIp());
+    return vertx.deployVerticle(() -> {
+      int ioKey = ConnectionIds.ioKey(number, nextInstance.getAndIncrement());
+      IoVerticle io = new IoVerticle(config, ioKey, limits, metrics,
+          node == null ? ActivityRouter.singleProcess() : node.activityRouter(ioKey));
+      ioInstances.add(io);
+      return io;
+    }, new DeploymentOptions().setInstances(config.effectiveIoInstances()))
+        .onSuccess(deployments::add);
+  }
+
+  /** The client port (useful when the config asked for port 0); -1 on a monitor-only node. */
   public int port() {
-    return ioInstances.get(0).actualPort();
+    return ioInstances.isEmpty() ? -1 : ioInstances.get(0).actualPort();
+  }
+
+  /** This node's number: 0 (or Options.node) in one process, the claimed one in a cluster. */
+  public int node() {
+    ClusterNode node = cluster;
+    return node != null ? node.node()
+        : ioInstances.isEmpty() ? 0 : ConnectionIds.nodeOfKey(ioInstances.get(0).ioKey());
+  }
+
+  /** The cluster side of this node, or null when not clustered. */
+  public ClusterNode cluster() {
+    return cluster;
   }
 
   /** The admin API port, or -1 when the admin API is off. */
@@ -157,13 +221,19 @@ public final class HeartbeatService {
     return keys;
   }
 
-  /** Listening, not draining, and the monitor ticked within the last two ticks. */
+  /**
+   * Listening, not draining, and the monitor ticked within the last two ticks. Clustered, each
+   * part only where this node runs it, plus: at least one monitor is live in the cluster.
+   */
   public boolean isReady() {
     long lastTick = metrics.lastMonitorTickNanos();
     boolean ticking = lastTick != 0
         && System.nanoTime() - lastTick <= 2 * config.tickMs() * 1_000_000;
-    return ticking && !ioInstances.isEmpty()
+    boolean serving = !ioInstances.isEmpty()
         && ioInstances.stream().allMatch(IoVerticle::isServing);
+    ClusterNode node = cluster;
+    return (ticking || !config.runsMonitor()) && (serving || !config.runsIo())
+        && (node == null || node.monitorReachable());
   }
 
   /**

@@ -5,8 +5,9 @@ package io.heartbeat.bus;
  *
  * <p>Application-facing: {@link #CONNECTION_OPENED}, {@link #CONNECTION_CLOSED},
  * {@link #CONNECTION_DATA} (published) and {@link #COMMAND} (request/reply). Internal:
- * {@link #MONITOR_ACTIVITY}, {@link #MONITOR_RESYNC}, {@link #CONFIG_CHANGED} and the per-I/O
- * instance address {@link #ioInstance(int)}.
+ * {@link #MONITOR_ACTIVITY}, {@link #MONITOR_RESYNC}, {@link #CONFIG_CHANGED}, the per-I/O
+ * instance address {@link #ioInstance(int)} and, when clustered, {@link #CLUSTER_ANNOUNCE},
+ * {@link #CLUSTER_VIEW} and the per-monitor address {@link #monitorActivity(String)}.
  */
 public final class Addresses {
 
@@ -25,10 +26,21 @@ public final class Addresses {
   public static final String MONITOR_ACTIVITY = "heartbeat.monitor.activity";
   /** Published by a monitor when it starts: every I/O instance answers with a full snapshot. */
   public static final String MONITOR_RESYNC = "heartbeat.monitor.resync";
-  /** Published JSON with the effective configuration after a run-time change. */
+  /** Published JSON with the effective configuration after a run-time change (this node only). */
   public static final String CONFIG_CHANGED = "heartbeat.config.changed";
+  /**
+   * Clustered: published by every node every half tick, naming the node and its live monitors
+   * (see io.heartbeat.cluster.Announce).
+   */
+  public static final String CLUSTER_ANNOUNCE = "heartbeat.cluster.announce";
+  /**
+   * Clustered, local to one node: the node's view of the live monitors changed; JSON
+   * {@code {"lost":[node...]}} names I/O nodes that left the cluster with it.
+   */
+  public static final String CLUSTER_VIEW = "heartbeat.cluster.view";
 
   private static final String IO_PREFIX = "heartbeat.io.";
+  private static final String MONITOR_PREFIX = "heartbeat.monitor.";
 
   private Addresses() {
   }
@@ -36,6 +48,11 @@ public final class Addresses {
   /** Address of the I/O instance with this key: close and probe batches and forwarded commands. */
   public static String ioInstance(int ioKey) {
     return IO_PREFIX + ioKey;
+  }
+
+  /** Clustered: activity batches and snapshots for the monitor with this id. */
+  public static String monitorActivity(String monitorId) {
+    return MONITOR_PREFIX + monitorId + ".activity";
   }
 
   /** Address of the I/O instance that owns a connection. */

@@ -48,4 +48,14 @@ public final class ConnectionIds {
   public static int ioKeyOf(long connectionId) {
     return (int) (connectionId >>> 32);
   }
+
+  /** The node number of the owning I/O instance. */
+  public static int nodeOf(long connectionId) {
+    return ioKeyOf(connectionId) >>> 8;
+  }
+
+  /** The node number part of an I/O instance key. */
+  public static int nodeOfKey(int ioKey) {
+    return ioKey >>> 8;
+  }
 }

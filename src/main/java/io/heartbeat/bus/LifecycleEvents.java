@@ -25,6 +25,13 @@ public final class LifecycleEvents {
   public static final String SLOW_CONSUMER = "slow-consumer";
   /** Close reason: no complete legal frame within firstFrameTimeoutMs of accept. */
   public static final String FIRST_FRAME_TIMEOUT = "first-frame-timeout";
+  /**
+   * Close reason (clustered): the I/O node holding the connection left the cluster (crash, kill,
+   * partition). Published by the monitor that tracked the connection, not by its owner, so
+   * remoteAddress is null and openForMs is -1 (unknown); sinceLastFrameMs is at least
+   * missedTicks x tickMs.
+   */
+  public static final String NODE_LOST = "node-lost";
 
   private LifecycleEvents() {
   }

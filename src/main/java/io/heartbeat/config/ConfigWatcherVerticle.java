@@ -3,6 +3,7 @@ package io.heartbeat.config;
 import io.heartbeat.bus.Addresses;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
 import java.nio.file.Path;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -91,7 +92,9 @@ public final class ConfigWatcherVerticle extends VerticleBase {
     }
     if (!next.equals(running)) {
       running = next;
-      vertx.eventBus().publish(Addresses.CONFIG_CHANGED, next.toJson());
+      // This node's file: in a cluster, other nodes follow their own files.
+      vertx.eventBus().publish(Addresses.CONFIG_CHANGED, next.toJson(),
+          new DeliveryOptions().setLocalOnly(true));
     }
   }
 

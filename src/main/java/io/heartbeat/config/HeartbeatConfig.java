@@ -51,6 +51,21 @@ public final class HeartbeatConfig {
     return config;
   }
 
+  /**
+   * The settings a {@code heartbeat.config.changed} event carries, or {@code current} (with one
+   * error line on {@code log}) if the event does not validate: a verticle never runs on
+   * settings it could not check.
+   */
+  public static HeartbeatConfig fromChangeEvent(JsonObject json, HeartbeatConfig current,
+      org.slf4j.Logger log) {
+    try {
+      return fromJson(json);
+    } catch (ConfigException e) {
+      log.error("Ignoring invalid run-time configuration: {}", e.getMessage());
+      return current;
+    }
+  }
+
   /** This snapshot as a flat JSON object that {@link #fromJson} accepts. */
   public JsonObject toJson() {
     JsonObject json = new JsonObject();
@@ -223,6 +238,61 @@ public final class HeartbeatConfig {
 
   public long tlsHandshakeTimeoutMs() {
     return (Long) values.get(Settings.TLS_HANDSHAKE_TIMEOUT_MS.key());
+  }
+
+  public boolean clusterEnabled() {
+    return (Boolean) values.get(Settings.CLUSTER_ENABLED.key());
+  }
+
+  /** BOTH, IO or MONITOR. */
+  public String clusterRole() {
+    return (String) values.get(Settings.CLUSTER_ROLE.key());
+  }
+
+  /** Whether this node holds client connections (role BOTH or IO). */
+  public boolean runsIo() {
+    return !"MONITOR".equals(clusterRole());
+  }
+
+  /** Whether this node runs a monitor (role BOTH or MONITOR). */
+  public boolean runsMonitor() {
+    return !"IO".equals(clusterRole());
+  }
+
+  public String clusterHost() {
+    return (String) values.get(Settings.CLUSTER_HOST.key());
+  }
+
+  public int clusterPort() {
+    return (Integer) values.get(Settings.CLUSTER_PORT.key());
+  }
+
+  public String clusterConfigFile() {
+    return (String) values.get(Settings.CLUSTER_CONFIG_FILE.key());
+  }
+
+  /** Cluster name overriding the Hazelcast file's; empty for none. */
+  public String clusterName() {
+    return (String) values.get(Settings.CLUSTER_NAME.key());
+  }
+
+  /** Hazelcast member port overriding the file's; 0 for none. */
+  public int clusterHazelcastPort() {
+    return (Integer) values.get(Settings.CLUSTER_HAZELCAST_PORT.key());
+  }
+
+  /** Comma-separated TCP-IP members overriding the file's; empty for none. */
+  public String clusterMembers() {
+    return (String) values.get(Settings.CLUSTER_MEMBERS.key());
+  }
+
+  /**
+   * How long a node may stay unheard of before its monitors' connections go to other monitors,
+   * in ms: cluster.monitorTimeoutMs, or 2 x tickMs when that is 0, and never below tickMs.
+   */
+  public long effectiveMonitorTimeoutMs() {
+    long set = (Long) values.get(Settings.CLUSTER_MONITOR_TIMEOUT_MS.key());
+    return set == 0 ? 2 * tickMs() : Math.max(set, tickMs());
   }
 
   /** Silence after which a connection may be closed: maxMissed x tickMs, in ms. */

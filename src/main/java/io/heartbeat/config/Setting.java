@@ -73,6 +73,11 @@ public final class Setting {
     return kind;
   }
 
+  /** The accepted values of a CHOICE setting (empty for other kinds). */
+  public List<String> choices() {
+    return choices;
+  }
+
   /** The built-in default (Integer, Long, Boolean or String). */
   public Object defaultValue() {
     return defaultValue;

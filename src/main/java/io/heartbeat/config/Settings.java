@@ -101,6 +101,34 @@ public final class Settings {
       10_000, 100, 600_000, false, "A TLS handshake not finished within this many ms is"
           + " abandoned and the connection closed.");
 
+  public static final Setting CLUSTER_ENABLED = boolSetting("cluster.enabled", false, false,
+      "Join a cluster of Heartbeat nodes (Vert.x clustered event bus, Hazelcast); the -cluster"
+          + " command-line flag sets it too.");
+  public static final Setting CLUSTER_ROLE = choiceSetting("cluster.role", "BOTH",
+      List.of("BOTH", "IO", "MONITOR"), false, "What this node runs: BOTH (client port and"
+          + " detection), IO (client port only; detection by monitors on other nodes) or MONITOR"
+          + " (detection only, no client port). IO and MONITOR need cluster.enabled.");
+  public static final Setting CLUSTER_HOST = stringSetting("cluster.host", "127.0.0.1", false,
+      "Address the event bus listens on for other nodes (and tells them to use); must be"
+          + " reachable from every node and should be on a private network.");
+  public static final Setting CLUSTER_PORT = intSetting("cluster.port", 0, 0, 65535, false,
+      "Event-bus port for other nodes; 0 picks a free port.");
+  public static final Setting CLUSTER_CONFIG_FILE = stringSetting("cluster.configFile",
+      "conf/cluster.xml", false, "Hazelcast configuration (XML): cluster name, member port,"
+          + " interface and TCP-IP member list.");
+  public static final Setting CLUSTER_NAME = optionalStringSetting("cluster.name", false,
+      "Overrides <cluster-name> of cluster.configFile; empty keeps the file's.");
+  public static final Setting CLUSTER_HAZELCAST_PORT = intSetting("cluster.hazelcastPort", 0, 0,
+      65535, false, "Overrides the Hazelcast member port of cluster.configFile (exactly this"
+          + " port, no auto-increment); 0 keeps the file's.");
+  public static final Setting CLUSTER_MEMBERS = optionalStringSetting("cluster.members", false,
+      "Overrides the TCP-IP member list of cluster.configFile: comma-separated host:port;"
+          + " empty keeps the file's.");
+  public static final Setting CLUSTER_MONITOR_TIMEOUT_MS = longSetting("cluster.monitorTimeoutMs",
+      0, 0, 3_600_000, false, "A node unheard of for this many ms loses its monitors' share of"
+          + " the connections to the other monitors; 0 means 2 x tickMs (values below tickMs are"
+          + " raised to tickMs).");
+
   private static final Map<String, Setting> BY_KEY = new LinkedHashMap<>();
 
   static {
@@ -111,7 +139,9 @@ public final class Settings {
         CONFIG_SCAN_MS, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_IP, FIRST_FRAME_TIMEOUT_MS,
         MAX_PENDING_WRITE_BYTES, SHUTDOWN_GRACE_MS, SHUTDOWN_GOODBYES_PER_SECOND, ADMIN_ENABLED,
         ADMIN_HOST, ADMIN_PORT, ADMIN_TOKEN, TLS_ENABLED, TLS_CERT_PATH, TLS_KEY_PATH,
-        TLS_CLIENT_CA_PATH, TLS_HANDSHAKE_TIMEOUT_MS)) {
+        TLS_CLIENT_CA_PATH, TLS_HANDSHAKE_TIMEOUT_MS, CLUSTER_ENABLED, CLUSTER_ROLE, CLUSTER_HOST,
+        CLUSTER_PORT, CLUSTER_CONFIG_FILE, CLUSTER_NAME, CLUSTER_HAZELCAST_PORT, CLUSTER_MEMBERS,
+        CLUSTER_MONITOR_TIMEOUT_MS)) {
       BY_KEY.put(s.key(), s);
     }
   }

@@ -7,6 +7,7 @@ import io.netty.util.collection.LongObjectMap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongPredicate;
 
 /**
  * The missed-tick counter of every tracked connection, and the protocol's rule over them. Pure
@@ -52,6 +53,12 @@ public final class LivenessTable {
       }
       ids.add(id);
     }
+  }
+
+  /** Receives each entry {@link #removeMatching} removes, with its counter. */
+  @FunctionalInterface
+  public interface Removal {
+    void removed(long id, int missedTicks);
   }
 
   private static final class Entry {
@@ -123,6 +130,26 @@ public final class LivenessTable {
   }
 
   /**
+   * Removes every entry whose id matches, telling {@code removal} about each (clustered: the
+   * connections of a node that left, or those now assigned to another monitor).
+   *
+   * @return the number of entries removed
+   */
+  public int removeMatching(LongPredicate match, Removal removal) {
+    List<Entry> gone = new ArrayList<>();
+    for (Entry entry : entries.values()) {
+      if (match.test(entry.id)) {
+        gone.add(entry);
+      }
+    }
+    for (Entry entry : gone) {
+      entries.remove(ConnectionIds.mapKey(entry.id));
+      removal.removed(entry.id, entry.missed);
+    }
+    return gone.size();
+  }
+
+  /**
    * The owner refused a proposed close because the connection was idle only {@code idleMs}
    * (it showed life the monitor had not heard of yet, or the owner's loop had stalled).
    */
@@ -168,6 +195,15 @@ public final class LivenessTable {
     }
     history.record(nowNanos);
     return result;
+  }
+
+  /**
+   * The monitor could not run from its last sweep until {@code nowNanos}, but the owners of the
+   * connections kept reading (clustered): the missed ticks are placed on the timeline without
+   * aging any counter, so ages reported afterwards (a resync) count the real ticks of silence.
+   */
+  public void skippedSweeps(long nowNanos) {
+    history.backfill(nowNanos);
   }
 
   /** Number of tracked connections. */

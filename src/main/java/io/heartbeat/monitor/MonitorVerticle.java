@@ -3,7 +3,8 @@ package io.heartbeat.monitor;
 import io.heartbeat.bus.ActivityBatch;
 import io.heartbeat.bus.Addresses;
 import io.heartbeat.bus.Commands;
-import io.heartbeat.config.ConfigException;
+import io.heartbeat.bus.ConnectionIds;
+import io.heartbeat.bus.LifecycleEvents;
 import io.heartbeat.config.HeartbeatConfig;
 import io.heartbeat.metrics.HeartbeatMetrics;
 import io.vertx.core.Future;
@@ -28,12 +29,18 @@ import org.slf4j.LoggerFactory;
  *
  * <p>On start it publishes {@link Addresses#MONITOR_RESYNC}; every I/O instance answers with a
  * snapshot of its connections, so a monitor deployed late or restarted rebuilds its table.
+ *
+ * <p>Its {@link MonitorScope} says which connections it tracks: all of them in one process; in a
+ * cluster its share, which the scope changes when monitors come and go (the monitor then drops
+ * what it no longer tracks and resyncs), and which I/O nodes were lost (their tracked
+ * connections are reported closed with reason node-lost).
  */
 public final class MonitorVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(MonitorVerticle.class);
 
   private final HeartbeatMetrics metrics;
+  private final MonitorScope scope;
   private HeartbeatConfig config;
   private LivenessTable table;
   private long lastTickNanos;
@@ -46,8 +53,16 @@ public final class MonitorVerticle extends VerticleBase {
    * @param metrics where tick duration, lateness and stalls are recorded
    */
   public MonitorVerticle(HeartbeatConfig config, HeartbeatMetrics metrics) {
+    this(config, metrics, MonitorScope.singleProcess());
+  }
+
+  /**
+   * @param scope which connections this monitor tracks (one of several monitors in a cluster)
+   */
+  public MonitorVerticle(HeartbeatConfig config, HeartbeatMetrics metrics, MonitorScope scope) {
     this.config = config;
     this.metrics = metrics;
+    this.scope = scope;
   }
 
   @Override
@@ -58,18 +73,62 @@ public final class MonitorVerticle extends VerticleBase {
     applySwitches();
     guard = new TickGuard(tickNanos());
     Future<Void> opened = bus.<JsonObject>consumer(Addresses.CONNECTION_OPENED,
-        m -> table.opened(m.body().getLong("id"))).completion();
+        m -> onOpened(m.body().getLong("id"))).completion();
     Future<Void> closed = bus.<JsonObject>consumer(Addresses.CONNECTION_CLOSED,
         m -> table.removed(m.body().getLong("id"))).completion();
-    Future<Void> activity = bus.<Buffer>consumer(Addresses.MONITOR_ACTIVITY, this::onActivity)
+    Future<Void> activity = bus.<Buffer>consumer(scope.activityAddress(), this::onActivity)
         .completion();
     Future<Void> reload = bus.<JsonObject>consumer(Addresses.CONFIG_CHANGED,
         m -> reconfigure(m.body())).completion();
-    return Future.all(opened, closed, activity, reload).onSuccess(v -> {
+    return Future.all(opened, closed, activity, reload).compose(v -> {
       metrics.monitorStarted(System.nanoTime());
       scheduleTicks();
-      bus.publish(Addresses.MONITOR_RESYNC, new JsonObject());
+      return scope.start(vertx, new MonitorScope.Listener() {
+        @Override
+        public void reassigned() {
+          resync();
+        }
+
+        @Override
+        public void nodeLost(int node) {
+          reportNodeLost(node);
+        }
+      });
     });
+  }
+
+  @Override
+  public Future<?> stop() {
+    return scope.stop();
+  }
+
+  private void onOpened(long id) {
+    if (scope.tracks(id)) {
+      table.opened(id);
+    }
+  }
+
+  /** Drops what this monitor no longer tracks and asks every I/O instance for its share. */
+  private void resync() {
+    int dropped = table.removeMatching(id -> !scope.tracks(id), (id, missed) -> { });
+    if (dropped > 0) {
+      LOG.info("Monitor handed {} connections over to other monitors", dropped);
+    }
+    bus.publish(Addresses.MONITOR_RESYNC, scope.resyncRequest());
+  }
+
+  /** Reports every tracked connection of a lost I/O node closed (node-lost) and drops it. */
+  private void reportNodeLost(int node) {
+    int lost = table.removeMatching(id -> ConnectionIds.nodeOf(id) == node, this::publishNodeLost);
+    if (lost > 0) {
+      LOG.warn("I/O node {} left the cluster: {} of its connections tracked here reported closed"
+          + " (node-lost)", node, lost);
+    }
+  }
+
+  private void publishNodeLost(long id, int missedTicks) {
+    bus.publish(Addresses.CONNECTION_CLOSED, LifecycleEvents.closed(id, null,
+        LifecycleEvents.NODE_LOST, missedTicks * config.tickMs(), missedTicks, -1));
   }
 
   private long tickNanos() {
@@ -93,8 +152,10 @@ public final class MonitorVerticle extends VerticleBase {
     Buffer batch = message.body();
     int n = ActivityBatch.size(batch);
     for (int i = 0; i < n; i++) {
-      table.activity(ActivityBatch.idAt(batch, i),
-          now - ActivityBatch.ageMsAt(batch, i) * 1_000_000L);
+      long id = ActivityBatch.idAt(batch, i);
+      if (scope.tracks(id)) {
+        table.activity(id, now - ActivityBatch.ageMsAt(batch, i) * 1_000_000L);
+      }
     }
   }
 
@@ -107,6 +168,10 @@ public final class MonitorVerticle extends VerticleBase {
       metrics.monitorStalled();
       LOG.warn("Monitor could not run for {} ms (GC pause, CPU starvation or a stopped process);"
           + " that time is not counted against any connection", guard.lastStallNanos() / 1_000_000);
+      if (scope.resyncAfterStall()) {
+        table.skippedSweeps(now);
+        resync();
+      }
     }
     if (decision != TickGuard.Decision.AGE) {
       metrics.monitorTick(now, 0, lateness, table.size());
@@ -129,6 +194,11 @@ public final class MonitorVerticle extends VerticleBase {
         .onFailure(error -> {
           boolean ownerGone = error instanceof ReplyException
               && ((ReplyException) error).failureType() == ReplyFailure.NO_HANDLERS;
+          if (ownerGone && scope.ownerLost(owner)) {
+            // Its node left the cluster before the node-lost notice reached this monitor.
+            reportNodeLost(ConnectionIds.nodeOfKey(owner));
+            return;
+          }
           for (Long id : ids) {
             if (ownerGone) {
               table.removed(id);
@@ -157,17 +227,13 @@ public final class MonitorVerticle extends VerticleBase {
   }
 
   private void reconfigure(JsonObject json) {
-    try {
-      HeartbeatConfig next = HeartbeatConfig.fromJson(json);
-      boolean tickChanged = next.tickMs() != config.tickMs();
-      config = next;
-      applySwitches();
-      guard.setTickNanos(tickNanos());
-      if (tickChanged) {
-        scheduleTicks();
-      }
-    } catch (ConfigException e) {
-      LOG.error("Ignoring invalid run-time configuration: {}", e.getMessage());
+    HeartbeatConfig next = HeartbeatConfig.fromChangeEvent(json, config, LOG);
+    boolean tickChanged = next.tickMs() != config.tickMs();
+    config = next;
+    applySwitches();
+    guard.setTickNanos(tickNanos());
+    if (tickChanged) {
+      scheduleTicks();
     }
   }
 }

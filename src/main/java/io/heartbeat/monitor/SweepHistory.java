@@ -28,6 +28,18 @@ final class SweepHistory {
     }
   }
 
+  /**
+   * Records the sweeps a stalled monitor would have made, one tick apart after the last one and
+   * before {@code nowNanos} (at most a history's worth), without anyone being aged.
+   */
+  void backfill(long nowNanos) {
+    long last = count == 0 ? createdNanos : times[Math.floorMod(next - 1, times.length)];
+    long first = Math.max(last + tickNanos, nowNanos - (long) times.length * tickNanos);
+    for (long t = first; nowNanos - t > 0; t += tickNanos) {
+      record(t);
+    }
+  }
+
   /** Changes the capacity (maxMissed reload) and tick, keeping the newest sweeps. */
   void reshape(int capacity, long tickNanos) {
     long[] resized = new long[capacity];

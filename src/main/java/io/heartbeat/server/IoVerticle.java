@@ -43,6 +43,7 @@ public final class IoVerticle extends VerticleBase {
   private final int ioKey;
   private final ConnectionLimits limits;
   private final HeartbeatMetrics metrics;
+  private final ActivityRouter router;
   private final IoStats stats = new IoStats();
   private volatile HeartbeatConfig config;
   private final ConnectionRegistry registry;
@@ -74,10 +75,20 @@ public final class IoVerticle extends VerticleBase {
    */
   public IoVerticle(HeartbeatConfig config, int ioKey, ConnectionLimits limits,
       HeartbeatMetrics metrics) {
+    this(config, ioKey, limits, metrics, ActivityRouter.singleProcess());
+  }
+
+  /**
+   * @param router where activity batches and resync snapshots go (clustered: to the monitor
+   *     each connection is assigned to); used by this instance only
+   */
+  public IoVerticle(HeartbeatConfig config, int ioKey, ConnectionLimits limits,
+      HeartbeatMetrics metrics, ActivityRouter router) {
     this.config = config;
     this.ioKey = ioKey;
     this.limits = limits;
     this.metrics = metrics;
+    this.router = router;
     this.registry = new ConnectionRegistry(ioKey);
     metrics.register(stats);
   }
@@ -109,7 +120,8 @@ public final class IoVerticle extends VerticleBase {
         .completion());
     ready.add(bus.<JsonObject>consumer(Addresses.COMMAND, commands::onApplicationCommand)
         .completion());
-    ready.add(bus.consumer(Addresses.MONITOR_RESYNC, m -> sendSnapshot()).completion());
+    ready.add(bus.<JsonObject>consumer(Addresses.MONITOR_RESYNC, m -> sendSnapshot(m.body()))
+        .completion());
     ready.add(bus.<JsonObject>consumer(Addresses.CONFIG_CHANGED, m -> reconfigure(m.body()))
         .completion());
     scheduleFlush();
@@ -244,7 +256,7 @@ public final class IoVerticle extends VerticleBase {
     if (batch != null) {
       stats.activityBatches++;
       metrics.activityBatch(batch.length() / io.heartbeat.bus.ActivityBatch.ENTRY_BYTES);
-      bus.send(Addresses.MONITOR_ACTIVITY, batch);
+      router.activity(bus, batch);
     }
     closeWithoutFirstFrame(now);
     closeSlowConsumers(now, tickNanos);
@@ -280,20 +292,17 @@ public final class IoVerticle extends VerticleBase {
     }
   }
 
-  private void sendSnapshot() {
-    bus.send(Addresses.MONITOR_ACTIVITY, registry.snapshot(System.nanoTime()));
+  private void sendSnapshot(JsonObject request) {
+    router.snapshot(bus, request == null ? new JsonObject() : request,
+        registry.snapshot(System.nanoTime()));
   }
 
   private void reconfigure(JsonObject json) {
-    try {
-      HeartbeatConfig next = HeartbeatConfig.fromJson(json);
-      boolean tickChanged = next.tickMs() != config.tickMs();
-      config = next;
-      if (tickChanged) {
-        scheduleFlush();
-      }
-    } catch (ConfigException e) {
-      LOG.error("Ignoring invalid run-time configuration: {}", e.getMessage());
+    HeartbeatConfig next = HeartbeatConfig.fromChangeEvent(json, config, LOG);
+    boolean tickChanged = next.tickMs() != config.tickMs();
+    config = next;
+    if (tickChanged) {
+      scheduleFlush();
     }
   }
 

@@ -1,0 +1,221 @@
+package io.heartbeat.client;
+
+import io.heartbeat.protocol.FrameDecoder;
+import io.heartbeat.protocol.FrameEncoder;
+import io.heartbeat.protocol.FrameHandler;
+import io.heartbeat.protocol.FrameType;
+import io.heartbeat.protocol.IllegalFrameException;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Supplier;
+
+/**
+ * One connection of a {@link HeartbeatClient}: decodes the server's frames, answers probes,
+ * sends heartbeats when the link has been quiet, judges the server dead after serverTimeoutMs of
+ * silence, and reports how the connection ended. One re-armed timer per session, set for the
+ * earliest deadline (the way Netty's IdleStateHandler works): writes and reads only move
+ * timestamps. Confined to the client's context.
+ */
+final class ClientSession implements FrameHandler {
+
+  /** What a session reports to its client. */
+  interface Listener {
+    void onData(Buffer payload);
+
+    void onAck(Buffer payload);
+
+    void onClosed(ClientSession session, DisconnectReason reason);
+  }
+
+  /** GOODBYE reason this client sends when the application closes it. */
+  static final String GOODBYE_CLOSED = "closed";
+  /** GOODBYE reason this client sends when it gives up on a silent server. */
+  static final String GOODBYE_SERVER_TIMEOUT = "server-timeout";
+
+  private final NetSocket socket;
+  private final FrameDecoder decoder;
+  private final FrameEncoder encoder;
+  private final Timers timers;
+  private final Listener listener;
+  private final Supplier<Buffer> heartbeatPayload;
+  private final long intervalNanos;
+  private final long timeoutNanos;
+  /** Server silence after which a heartbeat is sent to draw an ack; 0 when there is no timeout. */
+  private final long solicitNanos;
+
+  private long lastSentNanos;
+  private long lastReceivedNanos;
+  private long lastHeartbeatNanos;
+  private long timer = -1;
+  /** Our own decision to close, once taken; the first one wins. */
+  private DisconnectReason decided;
+  private String goodbyeReason;
+  private Throwable ioError;
+  private boolean closed;
+
+  ClientSession(NetSocket socket, HeartbeatClientOptions options, Timers timers,
+      Listener listener, Supplier<Buffer> heartbeatPayload) {
+    this.socket = socket;
+    this.encoder = new FrameEncoder(options.getByteOrder());
+    this.decoder = new FrameDecoder(options.getByteOrder(), options.getMaxPayloadBytes(), this);
+    this.timers = timers;
+    this.listener = listener;
+    this.heartbeatPayload = heartbeatPayload;
+    this.intervalNanos = options.getHeartbeatIntervalMs() * 1_000_000;
+    this.timeoutNanos = options.getServerTimeoutMs() * 1_000_000;
+    this.solicitNanos = timeoutNanos == 0 ? 0 : Math.max(intervalNanos, timeoutNanos / 2);
+  }
+
+  /** Wires the socket and starts the clocks; call once. */
+  void start() {
+    long now = System.nanoTime();
+    lastSentNanos = now;
+    lastReceivedNanos = now;
+    lastHeartbeatNanos = now;
+    socket.handler(bytes -> decoder.decode(Unpooled.wrappedBuffer(bytes.getBytes())));
+    socket.exceptionHandler(error -> {
+      ioError = error;
+      socket.close();
+    });
+    socket.closeHandler(v -> onSocketClosed());
+    arm(now);
+  }
+
+  /** Sends a DATA frame; it counts as a sign of life, so it postpones the next heartbeat. */
+  Future<Void> send(Buffer payload) {
+    if (closed || decided != null) {
+      return Future.failedFuture(new IllegalStateException("connection is closing"));
+    }
+    return write(FrameType.DATA, payload);
+  }
+
+  /**
+   * Closes for {@code reason} (GOODBYE first unless it is a protocol error, where the protocol
+   * says nothing goes back). The listener hears of it when the socket has closed.
+   */
+  void close(DisconnectReason reason) {
+    if (decided != null || closed) {
+      return;
+    }
+    decided = reason;
+    timer = timers.cancel(timer);
+    if (reason.kind() == DisconnectReason.Kind.CLOSED_BY_APPLICATION) {
+      write(FrameType.GOODBYE, Buffer.buffer(GOODBYE_CLOSED));
+    } else if (reason.kind() == DisconnectReason.Kind.SERVER_TIMEOUT) {
+      write(FrameType.GOODBYE, Buffer.buffer(GOODBYE_SERVER_TIMEOUT));
+    }
+    socket.close();
+  }
+
+  @Override
+  public void onFrame(int type, ByteBuf payload) {
+    if (decided != null) {
+      return;
+    }
+    lastReceivedNanos = System.nanoTime();
+    switch (type) {
+      case FrameType.HEARTBEAT:
+        // A server probe: answer at once, whatever our own schedule says.
+        write(FrameType.HEARTBEAT_ACK, null);
+        break;
+      case FrameType.DATA:
+        listener.onData(copy(payload));
+        break;
+      case FrameType.HEARTBEAT_ACK:
+        listener.onAck(copy(payload));
+        break;
+      default:
+        goodbyeReason = payload.toString(StandardCharsets.UTF_8);
+        break;
+    }
+  }
+
+  @Override
+  public void onIllegalFrame(IllegalFrameException verdict) {
+    close(DisconnectReason.of(DisconnectReason.Kind.PROTOCOL_ERROR, verdict.getMessage()));
+  }
+
+  private void onTimer() {
+    timer = -1;
+    if (decided != null || closed) {
+      return;
+    }
+    long now = System.nanoTime();
+    if (timeoutNanos > 0 && now - lastReceivedNanos >= timeoutNanos) {
+      close(DisconnectReason.of(DisconnectReason.Kind.SERVER_TIMEOUT,
+          "nothing received for " + (now - lastReceivedNanos) / 1_000_000 + " ms"));
+      return;
+    }
+    if (intervalNanos > 0 && now >= heartbeatDue()) {
+      Buffer payload = heartbeatPayload == null ? null : heartbeatPayload.get();
+      write(FrameType.HEARTBEAT, payload);
+      lastHeartbeatNanos = lastSentNanos;
+    }
+    arm(now);
+  }
+
+  /**
+   * When the next heartbeat is due: one interval after our last send of any kind; or, while the
+   * server is silent, once its silence reaches half the server timeout (and then at most once
+   * per interval), to draw an ack. The second rule keeps a live server that has nothing to say
+   * from being judged dead while we only send DATA, at a fraction of the idle heartbeat rate.
+   */
+  private long heartbeatDue() {
+    long quietSend = lastSentNanos + intervalNanos;
+    if (solicitNanos == 0) {
+      return quietSend;
+    }
+    long solicit = Math.max(lastReceivedNanos + solicitNanos, lastHeartbeatNanos + intervalNanos);
+    return quietSend - solicit < 0 ? quietSend : solicit;
+  }
+
+  private void arm(long now) {
+    long next = Long.MAX_VALUE;
+    if (intervalNanos > 0) {
+      next = heartbeatDue();
+    }
+    if (timeoutNanos > 0 && (next == Long.MAX_VALUE || lastReceivedNanos + timeoutNanos - next < 0)) {
+      next = lastReceivedNanos + timeoutNanos;
+    }
+    if (next != Long.MAX_VALUE) {
+      long delayMs = Math.max(1, (next - now + 999_999) / 1_000_000);
+      timer = timers.set(delayMs, id -> onTimer());
+    }
+  }
+
+  private Future<Void> write(int type, Buffer payload) {
+    ByteBuf frame = encoder.encode(type, payload == null ? null : payload.getBytes());
+    lastSentNanos = System.nanoTime();
+    return socket.write(Buffer.buffer(ByteBufUtil.getBytes(frame)));
+  }
+
+  private void onSocketClosed() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    timer = timers.cancel(timer);
+    decoder.release();
+    DisconnectReason reason = decided;
+    if (reason == null) {
+      if (goodbyeReason != null) {
+        reason = DisconnectReason.goodbye(goodbyeReason);
+      } else if (ioError != null) {
+        reason = DisconnectReason.of(DisconnectReason.Kind.IO_ERROR, String.valueOf(
+            ioError.getMessage()));
+      } else {
+        reason = DisconnectReason.of(DisconnectReason.Kind.PEER_CLOSED, null);
+      }
+    }
+    listener.onClosed(this, reason);
+  }
+
+  private static Buffer copy(ByteBuf payload) {
+    return Buffer.buffer(ByteBufUtil.getBytes(payload));
+  }
+}

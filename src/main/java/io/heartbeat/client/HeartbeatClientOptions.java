@@ -1,0 +1,265 @@
+package io.heartbeat.client;
+
+import java.nio.ByteOrder;
+
+/**
+ * Settings of a {@link HeartbeatClient}. Every setter validates its argument and throws
+ * {@link IllegalArgumentException} naming the option, the value and what is accepted; rules that
+ * involve two options are checked by {@link #validate()}, which
+ * {@link HeartbeatClient#create} calls. Times are in milliseconds.
+ *
+ * <p>Not thread-safe; the client takes a copy when it is created, so later changes to this object
+ * do not affect a running client.
+ */
+public final class HeartbeatClientOptions {
+
+  /** Default server host: loopback. */
+  public static final String DEFAULT_HOST = "127.0.0.1";
+  /** Default server port, the service's default. */
+  public static final int DEFAULT_PORT = 15000;
+  /** Default heartbeat interval: the service's default tick. */
+  public static final long DEFAULT_HEARTBEAT_INTERVAL_MS = 3000;
+  /** Default server timeout: five heartbeat intervals. */
+  public static final long DEFAULT_SERVER_TIMEOUT_MS = 15_000;
+  /** Default TCP connect timeout. */
+  public static final int DEFAULT_CONNECT_TIMEOUT_MS = 5000;
+  /** Default upper bound of the first reconnect delay. */
+  public static final long DEFAULT_RECONNECT_INITIAL_DELAY_MS = 100;
+  /** Default growth factor of the reconnect delay bound per failed attempt. */
+  public static final double DEFAULT_RECONNECT_MULTIPLIER = 2.0;
+  /** Default cap of the reconnect delay bound. */
+  public static final long DEFAULT_RECONNECT_MAX_DELAY_MS = 30_000;
+  /** Default: retry for ever. */
+  public static final int DEFAULT_MAX_RECONNECT_ATTEMPTS = 0;
+  /** Default upper bound of the random delay before returning after a server shutdown. */
+  public static final long DEFAULT_SHUTDOWN_JITTER_MS = 10_000;
+  /** Default: a kicked client stays away. */
+  public static final boolean DEFAULT_RECONNECT_AFTER_KICKED = false;
+  /** Default byte order, the protocol's default. */
+  public static final ByteOrder DEFAULT_BYTE_ORDER = ByteOrder.LITTLE_ENDIAN;
+  /** Default largest accepted payload, the service's default. */
+  public static final int DEFAULT_MAX_PAYLOAD_BYTES = 65536;
+
+  private String host = DEFAULT_HOST;
+  private int port = DEFAULT_PORT;
+  private long heartbeatIntervalMs = DEFAULT_HEARTBEAT_INTERVAL_MS;
+  private long serverTimeoutMs = DEFAULT_SERVER_TIMEOUT_MS;
+  private int connectTimeoutMs = DEFAULT_CONNECT_TIMEOUT_MS;
+  private long reconnectInitialDelayMs = DEFAULT_RECONNECT_INITIAL_DELAY_MS;
+  private double reconnectMultiplier = DEFAULT_RECONNECT_MULTIPLIER;
+  private long reconnectMaxDelayMs = DEFAULT_RECONNECT_MAX_DELAY_MS;
+  private int maxReconnectAttempts = DEFAULT_MAX_RECONNECT_ATTEMPTS;
+  private long shutdownJitterMs = DEFAULT_SHUTDOWN_JITTER_MS;
+  private boolean reconnectAfterKicked = DEFAULT_RECONNECT_AFTER_KICKED;
+  private ByteOrder byteOrder = DEFAULT_BYTE_ORDER;
+  private int maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES;
+
+  /** Options with every default. */
+  public HeartbeatClientOptions() {
+  }
+
+  /** A copy of {@code other}. */
+  public HeartbeatClientOptions(HeartbeatClientOptions other) {
+    host = other.host;
+    port = other.port;
+    heartbeatIntervalMs = other.heartbeatIntervalMs;
+    serverTimeoutMs = other.serverTimeoutMs;
+    connectTimeoutMs = other.connectTimeoutMs;
+    reconnectInitialDelayMs = other.reconnectInitialDelayMs;
+    reconnectMultiplier = other.reconnectMultiplier;
+    reconnectMaxDelayMs = other.reconnectMaxDelayMs;
+    maxReconnectAttempts = other.maxReconnectAttempts;
+    shutdownJitterMs = other.shutdownJitterMs;
+    reconnectAfterKicked = other.reconnectAfterKicked;
+    byteOrder = other.byteOrder;
+    maxPayloadBytes = other.maxPayloadBytes;
+  }
+
+  /** Server host name or address; not empty. */
+  public HeartbeatClientOptions setHost(String host) {
+    if (host == null || host.isBlank()) {
+      throw new IllegalArgumentException("host must not be empty, was \"" + host + "\"");
+    }
+    this.host = host;
+    return this;
+  }
+
+  /** Server port, 1..65535. */
+  public HeartbeatClientOptions setPort(int port) {
+    this.port = (int) check("port", port, 1, 65535);
+    return this;
+  }
+
+  /**
+   * A HEARTBEAT is sent when nothing was sent for this long (DATA sent counts, so a busy link
+   * sends none). Because the server answers only heartbeats, one is also sent when nothing has
+   * arrived from the server for half of serverTimeoutMs (at most one per interval), to draw an
+   * ack. 0 disables heartbeats (then only DATA and the answers to server probes show life).
+   * Up to 24 hours.
+   */
+  public HeartbeatClientOptions setHeartbeatIntervalMs(long heartbeatIntervalMs) {
+    this.heartbeatIntervalMs = check("heartbeatIntervalMs", heartbeatIntervalMs, 0, 86_400_000);
+    return this;
+  }
+
+  /**
+   * The server is judged dead, and the connection closed (reason
+   * {@link DisconnectReason.Kind#SERVER_TIMEOUT}), when nothing at all arrives from it for this
+   * long. 0 disables the check. Must exceed heartbeatIntervalMs when both are above 0.
+   */
+  public HeartbeatClientOptions setServerTimeoutMs(long serverTimeoutMs) {
+    this.serverTimeoutMs = check("serverTimeoutMs", serverTimeoutMs, 0, 86_400_000);
+    return this;
+  }
+
+  /** TCP connect timeout, 1..600,000 ms. */
+  public HeartbeatClientOptions setConnectTimeoutMs(int connectTimeoutMs) {
+    this.connectTimeoutMs = (int) check("connectTimeoutMs", connectTimeoutMs, 1, 600_000);
+    return this;
+  }
+
+  /** Bound of the first reconnect delay (full jitter: the delay is uniform in 0..bound). 0..1 h. */
+  public HeartbeatClientOptions setReconnectInitialDelayMs(long reconnectInitialDelayMs) {
+    this.reconnectInitialDelayMs =
+        check("reconnectInitialDelayMs", reconnectInitialDelayMs, 0, 3_600_000);
+    return this;
+  }
+
+  /** Factor the delay bound grows by after each failed attempt; 1.0 (constant) to 100. */
+  public HeartbeatClientOptions setReconnectMultiplier(double reconnectMultiplier) {
+    if (!(reconnectMultiplier >= 1.0 && reconnectMultiplier <= 100.0)) {
+      throw new IllegalArgumentException("reconnectMultiplier must be in 1.0..100.0, was "
+          + reconnectMultiplier);
+    }
+    this.reconnectMultiplier = reconnectMultiplier;
+    return this;
+  }
+
+  /** Cap of the delay bound, 0..24 h; must be at least reconnectInitialDelayMs. */
+  public HeartbeatClientOptions setReconnectMaxDelayMs(long reconnectMaxDelayMs) {
+    this.reconnectMaxDelayMs = check("reconnectMaxDelayMs", reconnectMaxDelayMs, 0, 86_400_000);
+    return this;
+  }
+
+  /**
+   * Consecutive failed connect attempts after which the client gives up and stops; 0 retries for
+   * ever. Applies to the first {@link HeartbeatClient#connect()} as well.
+   */
+  public HeartbeatClientOptions setMaxReconnectAttempts(int maxReconnectAttempts) {
+    this.maxReconnectAttempts =
+        (int) check("maxReconnectAttempts", maxReconnectAttempts, 0, Integer.MAX_VALUE);
+    return this;
+  }
+
+  /**
+   * After the server says GOODBYE "shutdown", the first reconnect attempt waits a uniformly random
+   * 0..this many ms, so that thousands of clients do not return in the same second. 0 means the
+   * ordinary backoff applies at once. Up to 1 h.
+   */
+  public HeartbeatClientOptions setShutdownJitterMs(long shutdownJitterMs) {
+    this.shutdownJitterMs = check("shutdownJitterMs", shutdownJitterMs, 0, 3_600_000);
+    return this;
+  }
+
+  /** Whether to reconnect (with the ordinary backoff) after the server said GOODBYE "kicked". */
+  public HeartbeatClientOptions setReconnectAfterKicked(boolean reconnectAfterKicked) {
+    this.reconnectAfterKicked = reconnectAfterKicked;
+    return this;
+  }
+
+  /** Frame header byte order; must match the server's byteOrder. */
+  public HeartbeatClientOptions setByteOrder(ByteOrder byteOrder) {
+    if (byteOrder == null) {
+      throw new IllegalArgumentException("byteOrder must be LITTLE_ENDIAN or BIG_ENDIAN, was null");
+    }
+    this.byteOrder = byteOrder;
+    return this;
+  }
+
+  /**
+   * Largest payload accepted from the server (a longer one is a protocol error and closes the
+   * connection) and sent by {@link HeartbeatClient#send}; 0..16 MiB.
+   */
+  public HeartbeatClientOptions setMaxPayloadBytes(int maxPayloadBytes) {
+    this.maxPayloadBytes = (int) check("maxPayloadBytes", maxPayloadBytes, 0, 16 * 1024 * 1024);
+    return this;
+  }
+
+  /**
+   * Checks the rules between options.
+   *
+   * @throws IllegalArgumentException naming the options and values that conflict
+   */
+  public HeartbeatClientOptions validate() {
+    if (heartbeatIntervalMs > 0 && serverTimeoutMs > 0 && serverTimeoutMs <= heartbeatIntervalMs) {
+      throw new IllegalArgumentException("serverTimeoutMs (" + serverTimeoutMs + ") must be above"
+          + " heartbeatIntervalMs (" + heartbeatIntervalMs + "): the server only answers"
+          + " heartbeats, so a shorter timeout judges a quiet live server dead");
+    }
+    if (reconnectMaxDelayMs < reconnectInitialDelayMs) {
+      throw new IllegalArgumentException("reconnectMaxDelayMs (" + reconnectMaxDelayMs
+          + ") must be at least reconnectInitialDelayMs (" + reconnectInitialDelayMs + ")");
+    }
+    return this;
+  }
+
+  private static long check(String name, long value, long min, long max) {
+    if (value < min || value > max) {
+      throw new IllegalArgumentException(name + " must be in " + min + ".." + max + ", was "
+          + value);
+    }
+    return value;
+  }
+
+  public String getHost() {
+    return host;
+  }
+
+  public int getPort() {
+    return port;
+  }
+
+  public long getHeartbeatIntervalMs() {
+    return heartbeatIntervalMs;
+  }
+
+  public long getServerTimeoutMs() {
+    return serverTimeoutMs;
+  }
+
+  public int getConnectTimeoutMs() {
+    return connectTimeoutMs;
+  }
+
+  public long getReconnectInitialDelayMs() {
+    return reconnectInitialDelayMs;
+  }
+
+  public double getReconnectMultiplier() {
+    return reconnectMultiplier;
+  }
+
+  public long getReconnectMaxDelayMs() {
+    return reconnectMaxDelayMs;
+  }
+
+  public int getMaxReconnectAttempts() {
+    return maxReconnectAttempts;
+  }
+
+  public long getShutdownJitterMs() {
+    return shutdownJitterMs;
+  }
+
+  public boolean isReconnectAfterKicked() {
+    return reconnectAfterKicked;
+  }
+
+  public ByteOrder getByteOrder() {
+    return byteOrder;
+  }
+
+  public int getMaxPayloadBytes() {
+    return maxPayloadBytes;
+  }
+}
