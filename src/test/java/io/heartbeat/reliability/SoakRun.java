@@ -22,7 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The soak with every kind of victim (scripts/soak-faults): thousands of healthy connections
+ * The soak with every kind of victim (scripts/soak-waves): thousands of healthy connections
  * (in generator processes of their own, {@link SoakLoad}) heartbeating every tick for a given duration while, every wave
  * interval, a {@link SoakWave} of victims joins: silent, dripping, frozen (SIGSTOP) and
  * half-open (own namespace, link down). Prints victims closed in window, healthy closed,
