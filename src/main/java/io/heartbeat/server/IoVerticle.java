@@ -51,7 +51,11 @@ public final class IoVerticle extends VerticleBase {
   private final RateLimitedLog ioLog = new RateLimitedLog(LOG, 10);
   private final RateLimitedLog limitLog = new RateLimitedLog(LOG, 1);
   /** Connections without a complete frame yet, oldest first (accept order). */
-  private final ArrayDeque<Connection> awaitingFirstFrame = new ArrayDeque<>();
+  /**
+   * Ids (not connections) of connections without a complete frame yet, oldest first: a closed
+   * connection behind a slow head must not stay reachable from here.
+   */
+  private final ArrayDeque<Long> awaitingFirstFrame = new ArrayDeque<>();
   /** Connections whose peer stopped reading. */
   private final List<Connection> unwritable = new ArrayList<>();
   private FrameEncoder encoder;
@@ -221,7 +225,7 @@ public final class IoVerticle extends VerticleBase {
       keepAlive.apply(SocketAccess.channelContext(socket).channel());
     }
     if (config.firstFrameTimeoutMs() > 0) {
-      awaitingFirstFrame.add(connection);
+      awaitingFirstFrame.add(connection.id());
     }
     connection.start();
     LOG.info("Connection {} opened from {}", connection.id(), connection.remoteAddress());
@@ -265,8 +269,8 @@ public final class IoVerticle extends VerticleBase {
   private void closeWithoutFirstFrame(long now) {
     long limitNanos = config.firstFrameTimeoutMs() * 1_000_000;
     while (!awaitingFirstFrame.isEmpty()) {
-      Connection oldest = awaitingFirstFrame.peek();
-      if (oldest.isClosing() || oldest.hasCompletedFrame()) {
+      Connection oldest = registry.get(awaitingFirstFrame.peek());
+      if (oldest == null || oldest.isClosing() || oldest.hasCompletedFrame()) {
         awaitingFirstFrame.poll();
       } else if (limitNanos > 0 && now - oldest.openedNanos() >= limitNanos) {
         awaitingFirstFrame.poll();
