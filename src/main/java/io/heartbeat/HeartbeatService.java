@@ -13,6 +13,7 @@ import io.heartbeat.metrics.HeartbeatMetrics;
 import io.heartbeat.monitor.MonitorScope;
 import io.heartbeat.monitor.MonitorVerticle;
 import io.heartbeat.server.ActivityRouter;
+import io.heartbeat.server.ClientListener;
 import io.heartbeat.server.ConnectionLimits;
 import io.heartbeat.server.IoVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -171,9 +172,10 @@ public final class HeartbeatService {
     AtomicInteger nextInstance = new AtomicInteger();
     ConnectionLimits limits = new ConnectionLimits(config.maxConnections(),
         config.maxConnectionsPerIp());
+    ClientListener listener = new ClientListener(config);
     return vertx.deployVerticle(() -> {
       int ioKey = ConnectionIds.ioKey(number, nextInstance.getAndIncrement());
-      IoVerticle io = new IoVerticle(config, ioKey, limits, metrics,
+      IoVerticle io = new IoVerticle(config, ioKey, listener, limits, metrics,
           node == null ? ActivityRouter.singleProcess() : node.activityRouter(ioKey));
       ioInstances.add(io);
       return io;

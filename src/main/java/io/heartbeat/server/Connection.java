@@ -6,26 +6,34 @@ import io.heartbeat.protocol.FrameHandler;
 import io.heartbeat.protocol.FrameType;
 import io.heartbeat.protocol.IllegalFrameException;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
 import io.netty.util.ReferenceCountUtil;
-import io.vertx.core.internal.net.NetSocketInternal;
-import io.vertx.core.net.NetSocket;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import javax.net.ssl.SSLException;
 
 /**
  * One accepted socket: decodes its frames, answers heartbeats, records when it last showed life
- * and carries out close decisions. Confined to the event loop of its {@link IoVerticle}.
+ * and carries out close decisions. It is the socket's Netty handler (behind the TLS handler when
+ * TLS is on): received buffers go straight to the decoder and acks are flushed once per read
+ * burst, the way a hand-written Netty server does. Confined to the event loop of its
+ * {@link IoVerticle}.
  */
-final class Connection implements FrameHandler {
+final class Connection extends ChannelInboundHandlerAdapter implements FrameHandler {
+
+  /** Name of this handler in the socket's pipeline. */
+  static final String HANDLER_NAME = "heartbeat-connection";
 
   private final long id;
   private final IoVerticle owner;
-  private final NetSocketInternal socket;
-  private final ChannelHandlerContext channel;
+  private final Channel socket;
+  /** This handler's context: writes go through the handlers before it (TLS) to the socket. */
+  private ChannelHandlerContext channel;
   private final FrameDecoder decoder;
-  private final String remoteAddress;
-  private final String remoteHost;
   private final long openedNanos;
   /** Whether any complete legal frame arrived (for firstFrameTimeoutMs). */
   private boolean framed;
@@ -48,46 +56,79 @@ final class Connection implements FrameHandler {
   private int missedTicksAtClose = -1;
   private boolean ioErrorSeen;
 
-  Connection(long id, IoVerticle owner, NetSocket socket, long nowNanos) {
+  Connection(long id, IoVerticle owner, Channel socket, long nowNanos) {
     this.id = id;
     this.owner = owner;
-    this.socket = SocketAccess.internal(socket);
-    this.channel = SocketAccess.channelContext(socket);
+    this.socket = socket;
     this.decoder = new FrameDecoder(owner.settings().byteOrder(), owner.settings().maxPayloadBytes(),
         this);
-    this.remoteAddress = String.valueOf(socket.remoteAddress());
-    this.remoteHost = socket.remoteAddress() == null ? "?" : socket.remoteAddress().host();
     this.openedNanos = nowNanos;
     this.lastFrameNanos = nowNanos;
   }
 
   /**
-   * Wires the socket's handlers; call once, right after construction, on the event loop (before
-   * the first read). Received bytes go to a {@link FrameReader} ahead of Vert.x's handler; the
-   * NetSocket's message handler stays as a fallback for anything Vert.x held before that.
+   * Puts this handler at the end of the socket's pipeline; call once, on the socket's event loop,
+   * before its first read (the listener's initializer does).
    */
   void start() {
-    channel.pipeline().addBefore(channel.name(), FrameReader.NAME, new FrameReader(this));
-    socket.messageHandler(this::onMessage);
-    socket.readCompletionHandler(v -> flushIfNeeded());
-    socket.exceptionHandler(this::onException);
-    socket.closeHandler(v -> onClosed());
+    socket.pipeline().addLast(HANDLER_NAME, this);
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    channel = ctx;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (msg instanceof ByteBuf) {
+      onBytes((ByteBuf) msg);
+    } else {
+      ReferenceCountUtil.release(msg);
+    }
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    flushIfNeeded();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    onException(cause);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    onClosed();
   }
 
   long id() {
     return id;
   }
 
+  /** The peer as host:port (built on demand: it is only needed for log lines and events). */
   String remoteAddress() {
-    return remoteAddress;
+    InetSocketAddress remote = remote();
+    return remote == null ? "?" : remote.getAddress().getHostAddress() + ":" + remote.getPort();
   }
 
-  NetSocketInternal socket() {
-    return socket;
-  }
-
+  /** The peer's address, the key of the per-address connection limit. */
   String remoteHost() {
-    return remoteHost;
+    return remoteHost(socket);
+  }
+
+  static String remoteHost(Channel socket) {
+    InetSocketAddress remote = (InetSocketAddress) socket.remoteAddress();
+    return remote == null ? "?" : remote.getAddress().getHostAddress();
+  }
+
+  private InetSocketAddress remote() {
+    return (InetSocketAddress) socket.remoteAddress();
+  }
+
+  Channel socket() {
+    return socket;
   }
 
   boolean hasCompletedFrame() {
@@ -104,14 +145,6 @@ final class Connection implements FrameHandler {
 
   boolean isClosing() {
     return closeReason != null;
-  }
-
-  private void onMessage(Object message) {
-    if (message instanceof ByteBuf) {
-      onBytes((ByteBuf) message);
-    } else {
-      ReferenceCountUtil.release(message);
-    }
   }
 
   /** Decodes received bytes and releases them. */
@@ -241,9 +274,8 @@ final class Connection implements FrameHandler {
       channel.flush();
     }
     closeReason = reason;
-    // A Netty close, not NetSocket.close(): Vert.x's close waits until everything queued is
-    // flushed, which never happens for a peer that stopped reading. Bytes already handed to the
-    // kernel (the GOODBYE to a reading peer) are still delivered before the FIN.
+    // Closes at once, whatever is still queued for a peer that stopped reading. Bytes already
+    // handed to the kernel (the GOODBYE to a reading peer) are still delivered before the FIN.
     channel.close();
   }
 
@@ -269,7 +301,11 @@ final class Connection implements FrameHandler {
   }
 
   private void onException(Throwable error) {
-    if (error instanceof IOException) {
+    if (error instanceof DecoderException && error.getCause() instanceof SSLException) {
+      error = error.getCause();
+    }
+    if (error instanceof IOException || error instanceof DecoderException) {
+      // Socket errors, and TLS records that are not TLS (a plaintext client on a TLS port).
       ioErrorSeen = true;
       owner.ioError(this, error);
       if (closeReason == null) {

@@ -10,14 +10,17 @@ import io.heartbeat.protocol.FrameType;
 import io.heartbeat.protocol.IllegalFrameException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoop;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.NetServer;
-import io.vertx.core.net.NetSocket;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -42,6 +45,7 @@ public final class IoVerticle extends VerticleBase {
 
   private final int ioKey;
   private final ConnectionLimits limits;
+  private final ClientListener listener;
   private final HeartbeatMetrics metrics;
   private final ActivityRouter router;
   private final IoStats stats = new IoStats();
@@ -50,7 +54,6 @@ public final class IoVerticle extends VerticleBase {
   private final RateLimitedLog protocolLog = new RateLimitedLog(LOG, 10);
   private final RateLimitedLog ioLog = new RateLimitedLog(LOG, 10);
   private final RateLimitedLog limitLog = new RateLimitedLog(LOG, 1);
-  /** Connections without a complete frame yet, oldest first (accept order). */
   /**
    * Ids (not connections) of connections without a complete frame yet, oldest first: a closed
    * connection behind a slow head must not stay reachable from here.
@@ -62,7 +65,7 @@ public final class IoVerticle extends VerticleBase {
   private ByteBuf emptyAck;
   private TcpKeepAliveTuner keepAlive;
   private EventBus bus;
-  private NetServer server;
+  private ContextInternal loop;
   private volatile int actualPort = -1;
   private volatile boolean draining;
   private final Promise<Void> drained = Promise.promise();
@@ -74,22 +77,17 @@ public final class IoVerticle extends VerticleBase {
    * @param config validated settings (the instance follows later run-time changes published on
    *     {@link Addresses#CONFIG_CHANGED})
    * @param ioKey this instance's key, unique among live I/O instances of the cluster
+   * @param listener the client port, shared by the instances of this process
    * @param limits connection limits shared by the instances of this process
    * @param metrics where this instance's counters are summed
-   */
-  public IoVerticle(HeartbeatConfig config, int ioKey, ConnectionLimits limits,
-      HeartbeatMetrics metrics) {
-    this(config, ioKey, limits, metrics, ActivityRouter.singleProcess());
-  }
-
-  /**
    * @param router where activity batches and resync snapshots go (clustered: to the monitor
    *     each connection is assigned to); used by this instance only
    */
-  public IoVerticle(HeartbeatConfig config, int ioKey, ConnectionLimits limits,
-      HeartbeatMetrics metrics, ActivityRouter router) {
+  public IoVerticle(HeartbeatConfig config, int ioKey, ClientListener listener,
+      ConnectionLimits limits, HeartbeatMetrics metrics, ActivityRouter router) {
     this.config = config;
     this.ioKey = ioKey;
+    this.listener = listener;
     this.limits = limits;
     this.metrics = metrics;
     this.router = router;
@@ -115,6 +113,7 @@ public final class IoVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     bus = vertx.eventBus();
+    loop = (ContextInternal) context;
     encoder = new FrameEncoder(config.byteOrder());
     emptyAck = encoder.emptyFrame(FrameType.HEARTBEAT_ACK);
     keepAlive = new TcpKeepAliveTuner(config);
@@ -129,19 +128,18 @@ public final class IoVerticle extends VerticleBase {
     ready.add(bus.<JsonObject>consumer(Addresses.CONFIG_CHANGED, m -> reconfigure(m.body()))
         .completion());
     scheduleFlush();
-    server = vertx.createNetServer(ServerOptions.from(config));
-    server.connectHandler(this::accept);
-    return Future.all(ready).compose(v -> server.listen())
+    return Future.all(ready).compose(v -> listener.join(vertx, this))
         .recover(error -> Future.failedFuture(listenError(error)))
-        .onSuccess(s -> actualPort = s.actualPort());
+        .onSuccess(port -> actualPort = port);
   }
 
   @Override
   public Future<?> stop() {
+    draining = true;
     for (Connection c : new ArrayList<>(registry.all())) {
       c.close(LifecycleEvents.SHUTDOWN, true);
     }
-    return server == null ? Future.succeededFuture() : server.close();
+    return listener.leave(this);
   }
 
   /**
@@ -149,9 +147,7 @@ public final class IoVerticle extends VerticleBase {
    * shutdownGoodbyesPerSecond, wait up to shutdownGraceMs for the peers to leave, close the rest
    * and stop listening. Completes when every connection is closed.
    *
-   * <p>Not {@code NetServer.shutdown(grace)}: with several instances sharing a port, the last
-   * instance to shut down closes the shared listener and, with it, every remaining socket at
-   * once, whatever the grace.
+   * <p>The listening socket closes when the last instance of the process has drained.
    */
   Future<Void> drain() {
     if (draining) {
@@ -176,7 +172,7 @@ public final class IoVerticle extends VerticleBase {
 
   private void finishDrainIfEmpty() {
     if (draining && registry.size() == 0 && !drained.future().isComplete()) {
-      server.close().onComplete(ar -> {
+      listener.leave(this).onComplete(ar -> {
         LOG.info("I/O instance {} drained", ioKey);
         drained.tryComplete();
       });
@@ -203,8 +199,28 @@ public final class IoVerticle extends VerticleBase {
         + detail + "." + fix);
   }
 
-  private void accept(NetSocket socket) {
-    String host = socket.remoteAddress() == null ? "?" : socket.remoteAddress().host();
+  /** The event loop this instance's sockets are registered on. */
+  EventLoop eventLoop() {
+    return loop.nettyEventLoop();
+  }
+
+  /**
+   * The handler the listener puts in an accepted socket's pipeline: when the socket is registered
+   * on this instance's event loop, before its first read, the instance takes it over.
+   */
+  ChannelInitializer<Channel> initializer() {
+    return initializer;
+  }
+
+  private final ChannelInitializer<Channel> initializer = new ChannelInitializer<>() {
+    @Override
+    protected void initChannel(Channel socket) {
+      loop.dispatch(socket, IoVerticle.this::accept);
+    }
+  };
+
+  private void accept(Channel socket) {
+    String host = Connection.remoteHost(socket);
     if (draining || !limits.tryAcquire(host)) {
       stats.rejected++;
       limitLog.warn("Refused connection from {}: {}", socket.remoteAddress(), draining
@@ -214,24 +230,26 @@ public final class IoVerticle extends VerticleBase {
       return;
     }
     long now = System.nanoTime();
-    // Every write to a connection happens on this event loop (see SocketAccess).
-    SocketAccess.useEventLoopWriteQueue(socket);
     Connection connection = new Connection(registry.newId(), this, socket, now);
     registry.add(connection);
     stats.opened++;
     stats.open = registry.size();
-    socket.setWriteQueueMaxSize(config.maxPendingWriteBytes());
     if (config.tcpKeepAlive()) {
-      keepAlive.apply(SocketAccess.channelContext(socket).channel());
+      keepAlive.apply(socket);
     }
     if (config.firstFrameTimeoutMs() > 0) {
       awaitingFirstFrame.add(connection.id());
     }
     connection.start();
-    LOG.info("Connection {} opened from {}", connection.id(), connection.remoteAddress());
-    bus.publish(Addresses.CONNECTION_OPENED, LifecycleEvents.opened(connection.id(),
-        connection.remoteAddress(), String.valueOf(socket.localAddress()),
-        System.currentTimeMillis()));
+    String remote = connection.remoteAddress();
+    LOG.info("Connection {} opened from {}", connection.id(), remote);
+    bus.publish(Addresses.CONNECTION_OPENED, LifecycleEvents.opened(connection.id(), remote,
+        localAddress(socket), System.currentTimeMillis()));
+  }
+
+  private static String localAddress(Channel socket) {
+    InetSocketAddress local = (InetSocketAddress) socket.localAddress();
+    return local == null ? "?" : local.getAddress().getHostAddress() + ":" + local.getPort();
   }
 
   private void scheduleFlush() {
@@ -286,7 +304,7 @@ public final class IoVerticle extends VerticleBase {
       Connection c = it.next();
       if (c.isClosing() || c.unwritableSinceNanos == 0) {
         it.remove();
-      } else if (SocketAccess.channelContext(c.socket()).channel().isWritable()) {
+      } else if (c.socket().isWritable()) {
         c.unwritableSinceNanos = 0;
         it.remove();
       } else if (now - c.unwritableSinceNanos >= tickNanos) {
@@ -368,8 +386,8 @@ public final class IoVerticle extends VerticleBase {
     if ("DATA".equals(type)) {
       stats.dataFrames++;
     }
-    bus.publish(Addresses.CONNECTION_DATA, LifecycleEvents.data(connection.id(), type,
-        ByteBufUtil.getBytes(payload)));
+    JsonObject event = LifecycleEvents.data(connection.id(), type, ByteBufUtil.getBytes(payload));
+    loop.dispatch(event, e -> bus.publish(Addresses.CONNECTION_DATA, e));
   }
 
   void goodbyeReceived(Connection connection, String reason) {
@@ -385,7 +403,8 @@ public final class IoVerticle extends VerticleBase {
 
   void ioError(Connection connection, Throwable error) {
     ioLog.warn("Connection {} from {}: socket error: {}", connection.id(),
-        connection.remoteAddress(), error.getMessage());
+        connection.remoteAddress(), error.getMessage() == null ? error.toString()
+            : error.getMessage());
   }
 
   void unexpectedError(Connection connection, Throwable error) {
@@ -393,7 +412,12 @@ public final class IoVerticle extends VerticleBase {
         connection.remoteAddress(), error);
   }
 
+  /** Called by the connection's handler when its socket closed, whatever the cause. */
   void closed(Connection connection, String reason) {
+    loop.dispatch(v -> closedOnContext(connection, reason));
+  }
+
+  private void closedOnContext(Connection connection, String reason) {
     registry.remove(connection);
     limits.release(connection.remoteHost());
     stats.open = registry.size();

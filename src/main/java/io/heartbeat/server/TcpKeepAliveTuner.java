@@ -14,8 +14,7 @@ import org.slf4j.LoggerFactory;
  * Applies kernel TCP keepalive idle, interval and count to an accepted socket.
  *
  * <p>Vert.x 5.0.x exposes only keepalive on/off; the three timings need Netty channel options
- * (epoll) or JDK extended socket options (NIO). This class and {@link SocketAccess} are the only
- * places that reach below the public Vert.x API. Failure to apply is logged once per process.
+ * (epoll) or JDK extended socket options (NIO). Failure to apply is logged once per process.
  */
 final class TcpKeepAliveTuner {
 

@@ -19,6 +19,7 @@ import io.netty.channel.socket.nio.NioChannelOption;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.junit5.Checkpoint;
 import io.vertx.junit5.Timeout;
@@ -131,7 +132,7 @@ class TcpKeepAliveTest extends ServiceTest {
     vertx.createNetServer(new NetServerOptions().setHost("127.0.0.1").setPort(0)
             .setTcpKeepAlive(true))
         .connectHandler(socket -> {
-          Channel channel = SocketAccess.channelContext(socket).channel();
+          Channel channel = ((NetSocketInternal) socket).channelHandlerContext().channel();
           boolean applied = new TcpKeepAliveTuner(settings).apply(channel);
           tuned.complete(List.of(applied, channel.getClass().getSimpleName(),
               channel.config().getOption(ChannelOption.SO_KEEPALIVE), readBack(channel)));

@@ -1,0 +1,178 @@
+package io.heartbeat.server;
+
+import io.heartbeat.config.HeartbeatConfig;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.internal.VertxInternal;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Arrays;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The client port of one process: a single listening socket whose accepted sockets are handed,
+ * in turn, to the I/O instances that joined it, each on its own event loop.
+ *
+ * <p>Why not a Vert.x {@code NetServer}: for every accepted socket Vert.x 5.0 builds a
+ * {@code NetSocket} with an inbound queue, an outbound multi-producer queue (a 4.7 KiB chunk
+ * that becomes garbage at once), address objects and metrics; at 15,000 connections that was
+ * 2.3 times the memory per connection of a hand-written Netty server (docs/PERFORMANCE.md). Here
+ * an accepted socket's pipeline holds the TLS handler (when TLS is on) and its {@link Connection},
+ * nothing else. Channels are still Vert.x's: the listener runs on Vert.x's acceptor loop, the
+ * sockets on the I/O verticles' event loops, with the transport (epoll or NIO) Vert.x chose.
+ *
+ * <p>The first {@link #join} binds; the last {@link #leave} closes the listening socket (sockets
+ * already accepted stay with their instances). Thread-safe.
+ */
+public final class ClientListener {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ClientListener.class);
+
+  private final HeartbeatConfig config;
+  /** The instances that take accepted sockets; replaced, never changed in place. */
+  private volatile IoVerticle[] members = new IoVerticle[0];
+  private final Dispatcher dispatcher = new Dispatcher();
+  private Future<Integer> bound;
+  private ServerChannel channel;
+  private SslContext tls;
+
+  /** @param config the client port's settings (host, port, TLS, write limit, keepalive) */
+  public ClientListener(HeartbeatConfig config) {
+    this.config = config;
+  }
+
+  /**
+   * Adds {@code instance} to the instances that receive accepted sockets, binding the port
+   * first if nobody did. Completes with the port listened on, or fails with the bind or TLS
+   * error.
+   */
+  synchronized Future<Integer> join(Vertx vertx, IoVerticle instance) {
+    if (bound == null) {
+      bound = bind((VertxInternal) vertx);
+    }
+    return bound.onSuccess(port -> add(instance));
+  }
+
+  private synchronized void add(IoVerticle instance) {
+    IoVerticle[] now = Arrays.copyOf(members, members.length + 1);
+    now[now.length - 1] = instance;
+    members = now;
+  }
+
+  /**
+   * Removes {@code instance}; it receives no more sockets. The last one to leave closes the
+   * listening socket; the future completes when it is closed.
+   */
+  synchronized Future<Void> leave(IoVerticle instance) {
+    members = Arrays.stream(members).filter(m -> m != instance).toArray(IoVerticle[]::new);
+    if (members.length > 0 || channel == null) {
+      return Future.succeededFuture();
+    }
+    Promise<Void> closed = Promise.promise();
+    channel.close().addListener(f -> closed.complete());
+    channel = null;
+    bound = null;
+    return closed.future();
+  }
+
+  private Future<Integer> bind(VertxInternal vertx) {
+    return vertx.<InetSocketAddress>executeBlocking(() -> {
+      // Name resolution and reading key files block: off the event loop.
+      if (config.tlsEnabled()) {
+        tls = ClientTls.context(vertx, config);
+      }
+      return new InetSocketAddress(InetAddress.getByName(config.host()), config.port());
+    }).compose(address -> {
+      ServerChannel server = vertx.transport().serverChannelFactory(false).newChannel();
+      server.config().setOption(ChannelOption.SO_REUSEADDR, true);
+      server.pipeline().addLast(dispatcher);
+      Promise<Integer> listening = Promise.promise();
+      vertx.acceptorEventLoopGroup().register(server).addListener(registered -> {
+        if (!registered.isSuccess()) {
+          listening.fail(registered.cause());
+          return;
+        }
+        server.bind(address).addListener(done -> {
+          if (done.isSuccess()) {
+            synchronized (this) {
+              channel = server;
+            }
+            listening.complete(((InetSocketAddress) server.localAddress()).getPort());
+          } else {
+            server.close();
+            listening.fail(done.cause());
+          }
+        });
+      });
+      return listening.future();
+    });
+  }
+
+  /**
+   * On the acceptor loop: sets the accepted socket's options, gives it to the next instance in
+   * turn and registers it on that instance's event loop, where the instance takes it over before
+   * the first read.
+   */
+  @ChannelHandler.Sharable
+  private final class Dispatcher extends ChannelInboundHandlerAdapter {
+
+    private final RateLimitedLog acceptLog = new RateLimitedLog(LOG, 1);
+    private int next;
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      Channel socket = (Channel) msg;
+      IoVerticle owner = pick();
+      if (owner == null) {
+        socket.unsafe().closeForcibly();
+        return;
+      }
+      socket.config().setOption(ChannelOption.TCP_NODELAY, true);
+      socket.config().setOption(ChannelOption.SO_KEEPALIVE, config.tcpKeepAlive());
+      int maxPending = config.maxPendingWriteBytes();
+      socket.config().setOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+          new WriteBufferWaterMark(maxPending / 2, maxPending));
+      if (tls != null) {
+        SslHandler handler = tls.newHandler(socket.alloc());
+        handler.setHandshakeTimeoutMillis(config.tlsHandshakeTimeoutMs());
+        socket.pipeline().addLast(ClientTls.HANDLER_NAME, handler);
+      }
+      // The owner takes the socket over when it is registered, before the first read.
+      socket.pipeline().addLast(owner.initializer());
+      owner.eventLoop().register(socket).addListener(registered -> {
+        if (!registered.isSuccess()) {
+          acceptLog.warn("Could not register an accepted socket on its event loop: {}",
+              registered.cause().toString());
+          socket.unsafe().closeForcibly();
+        }
+      });
+    }
+
+    private IoVerticle pick() {
+      IoVerticle[] now = members;
+      if (now.length == 0) {
+        return null;
+      }
+      next = (next + 1) % now.length;
+      return now[next];
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      // Accept errors (out of file descriptors, ...): Netty goes on accepting after them.
+      acceptLog.warn("Accepting a connection on port {} failed: {} (raise the open-files limit,"
+          + " ulimit -n, or lower maxConnections)", config.port(), cause.toString());
+    }
+  }
+}
