@@ -8,9 +8,11 @@ import java.nio.ByteOrder;
 /**
  * Builds frames. Immutable and thread-safe.
  *
- * <p>For the hottest frame, an empty HEARTBEAT_ACK, use {@link #emptyFrame(int)}: one shared,
- * read-only buffer per type, built once by the constructor, to send as
- * {@code retainedDuplicate()}, so acking allocates nothing but Netty's own bookkeeping.
+ * <p>For the hottest frame, an empty HEARTBEAT_ACK, the server uses
+ * {@link #encode(ByteBufAllocator, int, ByteBuf)} with the socket's pooled allocator, which
+ * recycles buffer and memory alike. {@link #emptyFrame(int)} is one shared read-only buffer per
+ * type for callers without an allocator, to send as {@code retainedDuplicate()} (two small
+ * objects per send).
  */
 public final class FrameEncoder {
 

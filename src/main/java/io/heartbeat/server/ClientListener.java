@@ -45,11 +45,15 @@ public final class ClientListener {
   private final Dispatcher dispatcher = new Dispatcher();
   private Future<Integer> bound;
   private ServerChannel channel;
+  /** Writes are refused above maxPendingWriteBytes queued (one immutable value for all). */
+  private final WriteBufferWaterMark writeLimit;
   private SslContext tls;
 
   /** @param config the client port's settings (host, port, TLS, write limit, keepalive) */
   public ClientListener(HeartbeatConfig config) {
     this.config = config;
+    this.writeLimit = new WriteBufferWaterMark(config.maxPendingWriteBytes() / 2,
+        config.maxPendingWriteBytes());
   }
 
   /**
@@ -140,16 +144,14 @@ public final class ClientListener {
       }
       socket.config().setOption(ChannelOption.TCP_NODELAY, true);
       socket.config().setOption(ChannelOption.SO_KEEPALIVE, config.tcpKeepAlive());
-      int maxPending = config.maxPendingWriteBytes();
-      socket.config().setOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
-          new WriteBufferWaterMark(maxPending / 2, maxPending));
+      socket.config().setOption(ChannelOption.WRITE_BUFFER_WATER_MARK, writeLimit);
       if (tls != null) {
         SslHandler handler = tls.newHandler(socket.alloc());
         handler.setHandshakeTimeoutMillis(config.tlsHandshakeTimeoutMs());
         socket.pipeline().addLast(ClientTls.HANDLER_NAME, handler);
       }
       // The owner takes the socket over when it is registered, before the first read.
-      socket.pipeline().addLast(owner.initializer());
+      socket.pipeline().addLast(owner.takeover());
       owner.eventLoop().register(socket).addListener(registered -> {
         if (!registered.isSuccess()) {
           acceptLog.warn("Could not register an accepted socket on its event loop: {}",
