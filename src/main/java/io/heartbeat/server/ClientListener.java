@@ -17,6 +17,7 @@ import io.vertx.core.internal.VertxInternal;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,7 +85,11 @@ public final class ClientListener {
       return Future.succeededFuture();
     }
     Promise<Void> closed = Promise.promise();
-    channel.close().addListener(f -> closed.complete());
+    ServerChannel server = channel;
+    // Completes one loop turn after the close: on NIO the JDK closes a selector-registered socket
+    // only when the selector next runs, and until then the kernel still accepts connections.
+    server.close().addListener(f -> server.eventLoop().schedule(
+        () -> closed.complete(), 1, TimeUnit.MILLISECONDS));
     channel = null;
     bound = null;
     return closed.future();
