@@ -54,6 +54,8 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameHand
   /** Why we are closing, once decided; first decision wins. */
   private String closeReason;
   private int missedTicksAtClose = -1;
+  /** When this side decided to close (GOODBYE and FIN sent), or 0 if the peer went first. */
+  private long closeDecidedNanos;
   private boolean ioErrorSeen;
 
   Connection(long id, IoVerticle owner, Channel socket, long nowNanos) {
@@ -278,6 +280,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameHand
       channel.flush();
     }
     closeReason = reason;
+    closeDecidedNanos = System.nanoTime();
     // Closes at once, whatever is still queued for a peer that stopped reading. Bytes already
     // handed to the kernel (the GOODBYE to a reading peer) are still delivered before the FIN.
     channel.close();
@@ -302,6 +305,14 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameHand
 
   int missedTicksAtClose() {
     return missedTicksAtClose;
+  }
+
+  /**
+   * When the close was carried out on this side, or 0. The close callbacks of a batch run after
+   * the whole batch, so this, not the callback's time, is when the peer was let go.
+   */
+  long closeDecidedNanos() {
+    return closeDecidedNanos;
   }
 
   private void onException(Throwable error) {

@@ -432,7 +432,8 @@ public final class IoVerticle extends VerticleBase {
     limits.release(connection.remoteHost());
     stats.open = registry.size();
     stats.countClose(reason);
-    long now = System.nanoTime();
+    long now = connection.closeDecidedNanos() != 0 ? connection.closeDecidedNanos()
+        : System.nanoTime();
     long sinceLastFrameMs = (now - connection.lastFrameNanos()) / 1_000_000;
     int missed = connection.missedTicksAtClose();
     if (missed < 0) {
