@@ -24,7 +24,9 @@ public final class FrameEncoder {
   public FrameEncoder(ByteOrder byteOrder) {
     this.littleEndian = byteOrder == ByteOrder.LITTLE_ENDIAN;
     for (int type = 0; type < emptyFrames.length; type++) {
-      ByteBuf out = Unpooled.directBuffer(FrameDecoder.HEADER_BYTES, FrameDecoder.HEADER_BYTES);
+      // On the heap, so the garbage collector frees them with the encoder: Netty's unpooled
+      // direct buffers are not freed by GC, and a client creates an encoder per session.
+      ByteBuf out = Unpooled.buffer(FrameDecoder.HEADER_BYTES, FrameDecoder.HEADER_BYTES);
       writeHeader(out, type, 0);
       emptyFrames[type] = Unpooled.unreleasableBuffer(out.asReadOnly());
     }

@@ -78,8 +78,12 @@ class FrameEncoderTest {
     ByteBuf out = new FrameEncoder(ByteOrder.BIG_ENDIAN)
         .encode(UnpooledByteBufAllocator.DEFAULT, FrameType.DATA, payload);
 
-    assertEquals(1, payload.readerIndex());
-    assertArrayEquals(new byte[] {0, 0, 0, 1, 0, 0, 0, 3, 2, 3, 4}, ByteBufUtil.getBytes(out));
+    try {
+      assertEquals(1, payload.readerIndex());
+      assertArrayEquals(new byte[] {0, 0, 0, 1, 0, 0, 0, 3, 2, 3, 4}, ByteBufUtil.getBytes(out));
+    } finally {
+      out.release();
+    }
   }
 
   @ParameterizedTest
@@ -92,6 +96,8 @@ class FrameEncoderTest {
         ByteBufUtil.getBytes(ack));
     assertTrue(ack.isReadOnly());
     assertThrows(ReadOnlyBufferException.class, () -> ack.setByte(0, 9));
+    // Heap memory: freed by the garbage collector with the encoder (one per client session).
+    assertFalse(ack.isDirect(), "an unpooled direct buffer is never freed by the GC");
   }
 
   @Test
