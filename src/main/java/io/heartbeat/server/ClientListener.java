@@ -48,7 +48,8 @@ public final class ClientListener {
   private ServerChannel channel;
   /** Writes are refused above maxPendingWriteBytes queued (one immutable value for all). */
   private final WriteBufferWaterMark writeLimit;
-  private SslContext tls;
+  /** Written before the listener is registered, read by the dispatcher on the acceptor loop. */
+  private volatile SslContext tls;
 
   /** @param config the client port's settings (host, port, TLS, write limit, keepalive) */
   public ClientListener(HeartbeatConfig config) {
@@ -64,7 +65,9 @@ public final class ClientListener {
    */
   synchronized Future<Integer> join(Vertx vertx, IoVerticle instance) {
     if (bound == null) {
-      bound = bind((VertxInternal) vertx);
+      Promise<Integer> binding = Promise.promise();
+      bound = binding.future();
+      bind((VertxInternal) vertx, binding);
     }
     return bound.onSuccess(port -> add(instance));
   }
@@ -81,50 +84,58 @@ public final class ClientListener {
    */
   synchronized Future<Void> leave(IoVerticle instance) {
     members = Arrays.stream(members).filter(m -> m != instance).toArray(IoVerticle[]::new);
-    if (members.length > 0 || channel == null) {
+    if (members.length > 0) {
+      return Future.succeededFuture();
+    }
+    // A bind still under way sees this and closes what it bound.
+    bound = null;
+    ServerChannel server = channel;
+    channel = null;
+    if (server == null) {
       return Future.succeededFuture();
     }
     Promise<Void> closed = Promise.promise();
-    ServerChannel server = channel;
     // Completes one loop turn after the close: on NIO the JDK closes a selector-registered socket
     // only when the selector next runs, and until then the kernel still accepts connections.
     server.close().addListener(f -> server.eventLoop().schedule(
         () -> closed.complete(), 1, TimeUnit.MILLISECONDS));
-    channel = null;
-    bound = null;
     return closed.future();
   }
 
-  private Future<Integer> bind(VertxInternal vertx) {
-    return vertx.<InetSocketAddress>executeBlocking(() -> {
+  private void bind(VertxInternal vertx, Promise<Integer> listening) {
+    vertx.<InetSocketAddress>executeBlocking(() -> {
       // Name resolution and reading key files block: off the event loop.
       if (config.tlsEnabled()) {
         tls = ClientTls.context(vertx, config);
       }
       return new InetSocketAddress(InetAddress.getByName(config.host()), config.port());
-    }).compose(address -> {
+    }).onFailure(listening::fail).onSuccess(address -> {
       ServerChannel server = vertx.transport().serverChannelFactory(false).newChannel();
       server.config().setOption(ChannelOption.SO_REUSEADDR, true);
       server.pipeline().addLast(dispatcher);
-      Promise<Integer> listening = Promise.promise();
       vertx.acceptorEventLoopGroup().register(server).addListener(registered -> {
         if (!registered.isSuccess()) {
           listening.fail(registered.cause());
           return;
         }
         server.bind(address).addListener(done -> {
-          if (done.isSuccess()) {
-            synchronized (this) {
-              channel = server;
-            }
-            listening.complete(((InetSocketAddress) server.localAddress()).getPort());
-          } else {
+          if (!done.isSuccess()) {
             server.close();
             listening.fail(done.cause());
+            return;
           }
+          synchronized (this) {
+            if (bound != listening.future()) {
+              // Every instance left while binding (a shutdown during start).
+              server.close();
+              listening.fail("The client port was closed while it was being bound");
+              return;
+            }
+            channel = server;
+          }
+          listening.complete(((InetSocketAddress) server.localAddress()).getPort());
         });
       });
-      return listening.future();
     });
   }
 
