@@ -13,6 +13,7 @@ import io.netty.handler.codec.DecoderException;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import javax.net.ssl.SSLException;
 
@@ -70,7 +71,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameHand
 
   /**
    * Puts this handler at the end of the socket's pipeline; call once, on the socket's event loop,
-   * before its first read (the listener's initializer does).
+   * before its first read (the owner does when it takes the socket over).
    */
   void start() {
     socket.pipeline().addLast(HANDLER_NAME, this);
@@ -111,8 +112,13 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameHand
 
   /** The peer as host:port (built on demand: it is only needed for log lines and events). */
   String remoteAddress() {
-    InetSocketAddress remote = remote();
-    return remote == null ? "?" : remote.getAddress().getHostAddress() + ":" + remote.getPort();
+    return hostAndPort(socket.remoteAddress());
+  }
+
+  /** {@code address} as host:port with the host as a literal IP, or "?" if unknown. */
+  static String hostAndPort(SocketAddress address) {
+    InetSocketAddress inet = (InetSocketAddress) address;
+    return inet == null ? "?" : inet.getAddress().getHostAddress() + ":" + inet.getPort();
   }
 
   /** The peer's address, the key of the per-address connection limit. */
@@ -123,10 +129,6 @@ final class Connection extends ChannelInboundHandlerAdapter implements FrameHand
   static String remoteHost(Channel socket) {
     InetSocketAddress remote = (InetSocketAddress) socket.remoteAddress();
     return remote == null ? "?" : remote.getAddress().getHostAddress();
-  }
-
-  private InetSocketAddress remote() {
-    return (InetSocketAddress) socket.remoteAddress();
   }
 
   Channel socket() {

@@ -22,7 +22,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.json.JsonObject;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -231,9 +230,10 @@ public final class IoVerticle extends VerticleBase {
     String host = Connection.remoteHost(socket);
     if (draining || !limits.tryAcquire(host)) {
       stats.rejected++;
-      limitLog.warn("Refused connection from {}: {}", socket.remoteAddress(), draining
-          ? "draining" : "connection limit reached (maxConnections " + config.maxConnections()
-          + ", maxConnectionsPerIp " + config.maxConnectionsPerIp() + ")");
+      limitLog.warn("Refused connection from {}: {}",
+          Connection.hostAndPort(socket.remoteAddress()), draining ? "draining" : "connection limit reached (maxConnections "
+              + config.maxConnections() + ", maxConnectionsPerIp " + config.maxConnectionsPerIp()
+              + ")");
       socket.close();
       return;
     }
@@ -254,12 +254,7 @@ public final class IoVerticle extends VerticleBase {
     // accept cost ~1.5 KB of garbage each and a reconnect storm of 100,000 clients as many lines.
     LOG.debug("Connection {} opened from {}", connection.id(), remote);
     bus.publish(Addresses.CONNECTION_OPENED, LifecycleEvents.opened(connection.id(), remote,
-        localAddress(socket), System.currentTimeMillis()));
-  }
-
-  private static String localAddress(Channel socket) {
-    InetSocketAddress local = (InetSocketAddress) socket.localAddress();
-    return local == null ? "?" : local.getAddress().getHostAddress() + ":" + local.getPort();
+        Connection.hostAndPort(socket.localAddress()), System.currentTimeMillis()));
   }
 
   private void scheduleFlush() {
