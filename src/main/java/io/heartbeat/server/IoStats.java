@@ -1,6 +1,7 @@
 package io.heartbeat.server;
 
 import io.heartbeat.bus.LifecycleEvents;
+import io.heartbeat.protocol.IllegalFrameException;
 import java.util.List;
 
 /**
@@ -23,10 +24,8 @@ public final class IoStats {
   long acks;
   long probes;
   long dataFrames;
-  final long[] protocolErrors = new long[3];
+  final long[] protocolErrors = new long[IllegalFrameException.Reason.values().length];
   final long[] closes = new long[CLOSE_REASONS.size()];
-  long activityBatches;
-  long activityEntries;
 
   public int open() {
     return open;

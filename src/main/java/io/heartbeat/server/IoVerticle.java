@@ -1,5 +1,6 @@
 package io.heartbeat.server;
 
+import io.heartbeat.bus.ActivityBatch;
 import io.heartbeat.bus.Addresses;
 import io.heartbeat.bus.LifecycleEvents;
 import io.heartbeat.config.ConfigException;
@@ -281,8 +282,7 @@ public final class IoVerticle extends VerticleBase {
     lastFlushNanos = now;
     Buffer batch = registry.drainActivity(now);
     if (batch != null) {
-      stats.activityBatches++;
-      metrics.activityBatch(batch.length() / io.heartbeat.bus.ActivityBatch.ENTRY_BYTES);
+      metrics.activityBatch(ActivityBatch.size(batch));
       router.activity(bus, batch);
     }
     closeWithoutFirstFrame(now);
