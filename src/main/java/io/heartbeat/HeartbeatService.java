@@ -228,9 +228,7 @@ public final class HeartbeatService {
    * part only where this node runs it, plus: at least one monitor is live in the cluster.
    */
   public boolean isReady() {
-    long lastTick = metrics.lastMonitorTickNanos();
-    boolean ticking = lastTick != 0
-        && System.nanoTime() - lastTick <= 2 * config.tickMs() * 1_000_000;
+    boolean ticking = metrics.monitorTicking(System.nanoTime());
     boolean serving = !ioInstances.isEmpty()
         && ioInstances.stream().allMatch(IoVerticle::isServing);
     ClusterNode node = cluster;

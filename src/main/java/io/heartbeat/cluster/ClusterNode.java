@@ -44,9 +44,8 @@ public final class ClusterNode {
     String nodeId = manager.getNodeId();
     return NodeNumbers.claim(vertx, nodeId, manager::getNodes).compose(number -> {
       ClusterState state = new ClusterState(nodeId, number);
-      long staleNanos = 2 * config.tickMs() * 1_000_000;
       ClusterVerticle verticle = new ClusterVerticle(config, state, manager, config.runsIo(),
-          () -> System.nanoTime() - metrics.lastMonitorTickNanos() <= staleNanos);
+          () -> metrics.monitorTicking(System.nanoTime()));
       Gauge.builder("heartbeat.cluster.monitors", state, s -> s.view().size())
           .description("Live monitors this node sees in the cluster").register(metrics.registry());
       return vertx.deployVerticle(verticle).map(id -> new ClusterNode(state, id));

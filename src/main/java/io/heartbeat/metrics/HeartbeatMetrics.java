@@ -49,6 +49,7 @@ public final class HeartbeatMetrics {
   private final DistributionSummary batchSize;
   private final io.micrometer.core.instrument.Counter stalls;
   private volatile long lastTickNanos;
+  private volatile long tickPeriodNanos;
   private volatile int tracked;
 
   /** Meters in {@code registry} (use {@link #standalone()} when there is none). */
@@ -124,9 +125,22 @@ public final class HeartbeatMetrics {
     tickLateness.record(Math.max(0, latenessNanos), TimeUnit.NANOSECONDS);
   }
 
-  /** The monitor started: it counts as ticking from now on (for readiness). */
-  public void monitorStarted(long nowNanos) {
+  /**
+   * The monitor (re)armed its timer with ticks of {@code tickNanos}: it counts as ticking from
+   * now on, and as ticking while its last tick is at most two ticks old.
+   */
+  public void monitorStarted(long nowNanos, long tickNanos) {
+    tickPeriodNanos = tickNanos;
     lastTickNanos = nowNanos;
+  }
+
+  /**
+   * Whether the monitor of this process ticked within its last two ticks (readiness, and what a
+   * cluster node announces); follows run-time changes of tickMs.
+   */
+  public boolean monitorTicking(long nowNanos) {
+    long last = lastTickNanos;
+    return last != 0 && nowNanos - last <= 2 * tickPeriodNanos;
   }
 
   public void monitorStalled() {
@@ -135,11 +149,6 @@ public final class HeartbeatMetrics {
 
   public void activityBatch(int entries) {
     batchSize.record(entries);
-  }
-
-  /** Monotonic time of the last monitor tick, 0 before the first. */
-  public long lastMonitorTickNanos() {
-    return lastTickNanos;
   }
 
   private void counter(String name, String description, ToDoubleFunction<IoStats> field) {

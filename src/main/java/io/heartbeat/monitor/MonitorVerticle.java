@@ -81,7 +81,6 @@ public final class MonitorVerticle extends VerticleBase {
     Future<Void> reload = bus.<JsonObject>consumer(Addresses.CONFIG_CHANGED,
         m -> reconfigure(m.body())).completion();
     return Future.all(opened, closed, activity, reload).compose(v -> {
-      metrics.monitorStarted(System.nanoTime());
       scheduleTicks();
       return scope.start(vertx, new MonitorScope.Listener() {
         @Override
@@ -145,6 +144,7 @@ public final class MonitorVerticle extends VerticleBase {
       vertx.cancelTimer(timer);
     }
     timer = vertx.setPeriodic(config.tickMs(), t -> onTick());
+    metrics.monitorStarted(System.nanoTime(), tickNanos());
   }
 
   private void onActivity(Message<Buffer> message) {

@@ -130,6 +130,27 @@ class RuntimeReloadTest {
         }))));
   }
 
+  @Test
+  void staysReadyWhenTheFileRaisesTheTick(Vertx vertx, VertxTestContext ctx) {
+    long tickMs = 8 * config.tickMs();
+    vertx.executeBlocking(() -> rewrite(initialSettings().put("tickMs", tickMs).encodePrettily()))
+        .compose(written -> events.configChanges().at(0))
+        .onComplete(ctx.succeeding(change -> {
+          ctx.verify(() -> assertEquals(tickMs, change.getLong("tickMs")));
+          // Sampled over more than two of the new ticks: readiness must judge "the monitor
+          // ticked within two ticks" by the new tick, not the one the service started with.
+          long[] samples = {0};
+          vertx.setPeriodic(20, timer -> ctx.verify(() -> {
+            assertTrue(service.isReady(), "not ready " + samples[0] * 20 + " ms after the tick"
+                + " went from " + config.tickMs() + " to " + tickMs + " ms");
+            if (++samples[0] * 20 > 2.5 * tickMs) {
+              vertx.cancelTimer(timer);
+              ctx.completeNow();
+            }
+          }));
+        }));
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("invalidFiles")
   void rejectsAnInvalidFileAndKeepsTheRunningSettings(String name, String content,
