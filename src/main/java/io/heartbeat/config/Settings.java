@@ -22,7 +22,8 @@ public final class Settings {
   public static final Setting PORT = intSetting("port", 15000, 0, 65535, false,
       "TCP port for clients; 0 picks a free port (logged at start).");
   public static final Setting IO_INSTANCES = intSetting("ioInstances", 0, 0, 1024, false,
-      "Number of I/O verticle instances sharing the port; 0 means one per CPU core.");
+      "Number of I/O verticle instances, which take the port's accepted sockets in turn; 0"
+          + " means one per CPU core.");
   public static final Setting TICK_MS = longSetting("tickMs", 3000, 10, 3_600_000, true,
       "Liveness tick in milliseconds: every tick each connection's missed-tick counter ages.");
   public static final Setting MAX_MISSED = intSetting("maxMissed", 5, 1, 10_000, true,
