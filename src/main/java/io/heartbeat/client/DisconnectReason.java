@@ -1,5 +1,6 @@
 package io.heartbeat.client;
 
+import io.heartbeat.bus.LifecycleEvents;
 import java.util.Objects;
 
 /**
@@ -25,11 +26,11 @@ public final class DisconnectReason {
   }
 
   /** The server's GOODBYE reason when it shuts down. */
-  public static final String GOODBYE_SHUTDOWN = "shutdown";
+  public static final String GOODBYE_SHUTDOWN = LifecycleEvents.SHUTDOWN;
   /** The server's GOODBYE reason when the application kicked the connection. */
-  public static final String GOODBYE_KICKED = "kicked";
+  public static final String GOODBYE_KICKED = LifecycleEvents.KICKED;
   /** The server's GOODBYE reason when it judged this client silent. */
-  public static final String GOODBYE_TIMEOUT = "timeout";
+  public static final String GOODBYE_TIMEOUT = LifecycleEvents.TIMEOUT;
 
   private final Kind kind;
   private final String detail;
