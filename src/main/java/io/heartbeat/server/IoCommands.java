@@ -186,7 +186,8 @@ final class IoCommands {
     for (int i = 0; i < ids.size(); i++) {
       Connection connection = registry.get(ids.getLong(i));
       if (connection != null && now - connection.lastFrameNanos() >= silentEnough) {
-        connection.writeFrame(encoder.encode(FrameType.HEARTBEAT, null));
+        connection.writeFrame(encoder.encode(connection.socket().alloc(), FrameType.HEARTBEAT,
+            null));
         owner.probeSent();
       }
     }
