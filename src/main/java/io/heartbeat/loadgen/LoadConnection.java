@@ -19,7 +19,6 @@ final class LoadConnection implements FrameHandler {
   /** Heartbeats in flight per connection; one more is skipped and counted as blocked. */
   private static final int RING = 16;
 
-  private final int index;
   private final LoadRun run;
   private final FrameDecoder decoder;
   private final long[] intendedNanos = new long[RING];
@@ -30,14 +29,9 @@ final class LoadConnection implements FrameHandler {
   private boolean frozen;
   private boolean closing;
 
-  LoadConnection(int index, LoadRun run) {
-    this.index = index;
+  LoadConnection(LoadRun run) {
     this.run = run;
     this.decoder = new FrameDecoder(run.settings().byteOrder, 65536, this);
-  }
-
-  int index() {
-    return index;
   }
 
   boolean isOpen() {
@@ -135,7 +129,7 @@ final class LoadConnection implements FrameHandler {
     if (frozen) {
       run.frozenClosed((now - lastSendNanos) / 1_000_000);
     } else {
-      run.unexpectedClose(index);
+      run.unexpectedClose();
     }
   }
 }

@@ -126,7 +126,7 @@ final class LoadRun {
 
   private void open(int i) {
     connecting++;
-    LoadConnection c = new LoadConnection(i, this);
+    LoadConnection c = new LoadConnection(this);
     clients.get(i % settings.srcIps).connect(settings.port, settings.host).onComplete(ar -> {
       connecting--;
       if (ar.succeeded()) {
@@ -258,7 +258,7 @@ final class LoadRun {
     stats.detectMs.record(detectMs);
   }
 
-  void unexpectedClose(int index) {
+  void unexpectedClose() {
     stats.unexpectedCloses++;
   }
 }
