@@ -40,6 +40,8 @@ final class ClientSession implements FrameHandler {
   private final NetSocket socket;
   private final FrameDecoder decoder;
   private final FrameEncoder encoder;
+  /** The empty frame of each type, indexed by type code (socket.write sends a fresh view). */
+  private final Buffer[] emptyFrames = new Buffer[FrameType.GOODBYE + 1];
   private final Timers timers;
   private final Listener listener;
   private final Supplier<Buffer> heartbeatPayload;
@@ -62,6 +64,9 @@ final class ClientSession implements FrameHandler {
       Listener listener, Supplier<Buffer> heartbeatPayload) {
     this.socket = socket;
     this.encoder = new FrameEncoder(options.getByteOrder());
+    for (int type = 0; type < emptyFrames.length; type++) {
+      emptyFrames[type] = Buffer.buffer(ByteBufUtil.getBytes(encoder.emptyFrame(type)));
+    }
     this.decoder = new FrameDecoder(options.getByteOrder(), options.getMaxPayloadBytes(), this);
     this.timers = timers;
     this.listener = listener;
@@ -189,9 +194,15 @@ final class ClientSession implements FrameHandler {
   }
 
   private Future<Void> write(int type, Buffer payload) {
-    ByteBuf frame = encoder.encode(type, payload == null ? null : payload.getBytes());
+    Buffer bytes;
+    if (payload == null || payload.length() == 0) {
+      // Heartbeats and probe answers: the same bytes every time, encoded once per session.
+      bytes = emptyFrames[type];
+    } else {
+      bytes = Buffer.buffer(ByteBufUtil.getBytes(encoder.encode(type, payload.getBytes())));
+    }
     lastSentNanos = System.nanoTime();
-    return socket.write(Buffer.buffer(ByteBufUtil.getBytes(frame)));
+    return socket.write(bytes);
   }
 
   private void onSocketClosed() {
