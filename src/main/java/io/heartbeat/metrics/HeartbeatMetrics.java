@@ -1,7 +1,6 @@
 package io.heartbeat.metrics;
 
 import io.heartbeat.protocol.IllegalFrameException;
-import io.heartbeat.server.IoStats;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;

@@ -6,6 +6,7 @@ import io.heartbeat.bus.LifecycleEvents;
 import io.heartbeat.config.ConfigException;
 import io.heartbeat.config.HeartbeatConfig;
 import io.heartbeat.metrics.HeartbeatMetrics;
+import io.heartbeat.metrics.IoStats;
 import io.heartbeat.protocol.FrameEncoder;
 import io.heartbeat.protocol.FrameType;
 import io.heartbeat.protocol.IllegalFrameException;
@@ -230,7 +231,7 @@ public final class IoVerticle extends VerticleBase {
   private void accept(Channel socket) {
     String host = Connection.remoteHost(socket);
     if (draining || !limits.tryAcquire(host)) {
-      stats.rejected++;
+      stats.countRejected();
       limitLog.warn("Refused connection from {}: {}",
           Connection.hostAndPort(socket.remoteAddress()), draining ? "draining" : "connection limit reached (maxConnections "
               + config.maxConnections() + ", maxConnectionsPerIp " + config.maxConnectionsPerIp()
@@ -241,8 +242,7 @@ public final class IoVerticle extends VerticleBase {
     long now = System.nanoTime();
     Connection connection = new Connection(registry.newId(), this, socket, now);
     registry.add(connection);
-    stats.opened++;
-    stats.open = registry.size();
+    stats.countOpened(registry.size());
     if (config.tcpKeepAlive()) {
       keepAlive.apply(socket);
     }
@@ -370,26 +370,26 @@ public final class IoVerticle extends VerticleBase {
   }
 
   void heartbeatReceived(Connection connection) {
-    stats.heartbeats++;
+    stats.countHeartbeat();
     if (config.logHeartbeats()) {
       LOG.info("Heartbeat from connection {} ({})", connection.id(), connection.remoteAddress());
     }
   }
 
   void ackSent(Connection connection) {
-    stats.acks++;
+    stats.countAck();
     if (config.logHeartbeats()) {
       LOG.info("Ack sent to connection {} ({})", connection.id(), connection.remoteAddress());
     }
   }
 
   void probeSent() {
-    stats.probes++;
+    stats.countProbe();
   }
 
   void publishData(Connection connection, String type, ByteBuf payload) {
     if ("DATA".equals(type)) {
-      stats.dataFrames++;
+      stats.countData();
     }
     JsonObject event = LifecycleEvents.data(connection.id(), type, ByteBufUtil.getBytes(payload));
     loop.dispatch(event, e -> bus.publish(Addresses.CONNECTION_DATA, e));
@@ -401,7 +401,7 @@ public final class IoVerticle extends VerticleBase {
   }
 
   void protocolError(Connection connection, IllegalFrameException verdict) {
-    stats.protocolErrors[verdict.reason().ordinal()]++;
+    stats.countProtocolError(verdict.reason());
     protocolLog.warn("Connection {} from {} closed: protocol error: {}", connection.id(),
         connection.remoteAddress(), verdict.getMessage());
   }
@@ -425,8 +425,7 @@ public final class IoVerticle extends VerticleBase {
   private void closedOnContext(Connection connection, String reason) {
     registry.remove(connection);
     limits.release(connection.remoteHost());
-    stats.open = registry.size();
-    stats.countClose(reason);
+    stats.countClosed(reason, registry.size());
     long now = connection.closeDecidedNanos() != 0 ? connection.closeDecidedNanos()
         : System.nanoTime();
     long sinceLastFrameMs = (now - connection.lastFrameNanos()) / 1_000_000;

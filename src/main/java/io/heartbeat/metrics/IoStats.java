@@ -1,4 +1,4 @@
-package io.heartbeat.server;
+package io.heartbeat.metrics;
 
 import io.heartbeat.bus.LifecycleEvents;
 import io.heartbeat.protocol.IllegalFrameException;
@@ -66,7 +66,40 @@ public final class IoStats {
     return closes[reasonIndex];
   }
 
-  void countClose(String reason) {
+  /** A connection was accepted; {@code openNow} connections are open after it. */
+  public void countOpened(int openNow) {
+    opened++;
+    open = openNow;
+  }
+
+  /** A connection was refused at accept (connection limit or draining). */
+  public void countRejected() {
+    rejected++;
+  }
+
+  public void countHeartbeat() {
+    heartbeats++;
+  }
+
+  public void countAck() {
+    acks++;
+  }
+
+  public void countProbe() {
+    probes++;
+  }
+
+  public void countData() {
+    dataFrames++;
+  }
+
+  public void countProtocolError(IllegalFrameException.Reason reason) {
+    protocolErrors[reason.ordinal()]++;
+  }
+
+  /** A connection closed for {@code reason}; {@code openNow} connections are open after it. */
+  public void countClosed(String reason, int openNow) {
+    open = openNow;
     int i = CLOSE_REASONS.indexOf(reason);
     if (i >= 0) {
       closes[i]++;
