@@ -28,12 +28,14 @@ public final class Commands {
   public static final String KICK = "kick";
   public static final String CLOSE = "close";
   public static final String PROBE = "probe";
-  /** Admin: {@code {"action":"list","peer":"substring"?}} lists one instance's connections. */
+  /** Admin: lists one instance's connections; see {@link ConnectionListQuery}. */
   public static final String LIST = "list";
   /** Admin: {@code {"action":"describe","id":N}} one connection's details. */
   public static final String DESCRIBE = "describe";
   /** Admin: {@code {"action":"drain"}} graceful drain of one instance; replies when done. */
   public static final String DRAIN = "drain";
+  /** Admin: {@code {"action":"undrain"}} ends a drain: the instance takes connections again. */
+  public static final String UNDRAIN = "undrain";
 
   /** Failure code: no connection with that id. */
   public static final int NOT_FOUND = 404;
