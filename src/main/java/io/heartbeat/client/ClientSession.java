@@ -17,7 +17,10 @@ import java.util.function.Supplier;
 /**
  * One connection of a {@link HeartbeatClient}: decodes the server's frames, answers probes,
  * sends heartbeats when the link has been quiet, judges the server dead after serverTimeoutMs of
- * silence, and reports how the connection ended. One re-armed timer per session, set for the
+ * silence, and reports how the connection ended. While the server timeout is on, at most one
+ * heartbeat is unanswered: after one, the next waits until any frame has arrived, so a server
+ * that does not ack sees the client fall silent and probes it (see
+ * {@link HeartbeatClientOptions#setServerTimeoutMs}). One re-armed timer per session, set for the
  * earliest deadline (the way Netty's IdleStateHandler works): writes and reads only move
  * timestamps. Confined to the client's context.
  */
@@ -53,6 +56,9 @@ final class ClientSession implements FrameHandler {
   private long lastSentNanos;
   private long lastReceivedNanos;
   private long lastHeartbeatNanos;
+  /** A heartbeat went out and nothing has arrived since (only tracked with a server timeout). */
+  private boolean heartbeatUnanswered;
+  private long probesAnswered;
   private long timer = -1;
   /** Our own decision to close, once taken; the first one wins. */
   private DisconnectReason decided;
@@ -123,10 +129,12 @@ final class ClientSession implements FrameHandler {
       return;
     }
     lastReceivedNanos = System.nanoTime();
+    heartbeatUnanswered = false;
     switch (type) {
       case FrameType.HEARTBEAT:
         // A server probe: answer at once, whatever our own schedule says.
         write(FrameType.HEARTBEAT_ACK, null);
+        probesAnswered++;
         break;
       case FrameType.DATA:
         listener.onData(copy(payload));
@@ -156,12 +164,18 @@ final class ClientSession implements FrameHandler {
           "nothing received for " + (now - lastReceivedNanos) / 1_000_000 + " ms"));
       return;
     }
-    if (intervalNanos > 0 && now >= heartbeatDue()) {
+    if (intervalNanos > 0 && !heartbeatUnanswered && now >= heartbeatDue()) {
       Buffer payload = heartbeatPayload == null ? null : heartbeatPayload.get();
       write(FrameType.HEARTBEAT, payload);
       lastHeartbeatNanos = lastSentNanos;
+      heartbeatUnanswered = solicitNanos != 0;
     }
     arm(now);
+  }
+
+  /** Server probes answered on this connection. */
+  long probesAnswered() {
+    return probesAnswered;
   }
 
   /**
@@ -169,6 +183,9 @@ final class ClientSession implements FrameHandler {
    * server is silent, once its silence reaches half the server timeout (and then at most once
    * per interval), to draw an ack. The second rule keeps a live server that has nothing to say
    * from being judged dead while we only send DATA, at a fraction of the idle heartbeat rate.
+   * The caller sends none while a heartbeat is unanswered (with a server timeout): a server that
+   * does not ack must see us silent for its probeAfterMissed ticks, or it never probes and never
+   * speaks.
    */
   private long heartbeatDue() {
     long quietSend = lastSentNanos + intervalNanos;
@@ -183,6 +200,10 @@ final class ClientSession implements FrameHandler {
     long next = Long.MAX_VALUE;
     if (intervalNanos > 0) {
       next = heartbeatDue();
+      if (heartbeatUnanswered && next - now <= 0) {
+        // Frames do not touch the timer (no per-frame re-arm): look again one interval on.
+        next = now + intervalNanos;
+      }
     }
     if (timeoutNanos > 0 && (next == Long.MAX_VALUE || lastReceivedNanos + timeoutNanos - next < 0)) {
       next = lastReceivedNanos + timeoutNanos;

@@ -6,6 +6,8 @@ import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.ClientSSLOptions;
+import io.vertx.core.net.ConnectOptions;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetSocket;
@@ -25,16 +27,35 @@ import org.slf4j.LoggerFactory;
  * loop when created inside a verticle; a new one otherwise). Its methods may be called from any
  * thread; every handler runs on that context. Every asynchronous call returns a {@link Future}.
  *
- * <p>Reconnect policy: after a lost connection or a failed attempt the next attempt waits a
- * {@link Backoff} delay; after GOODBYE "shutdown" the first attempt waits a random 0..
- * shutdownJitterMs instead; after GOODBYE "kicked" the client stops unless
- * reconnectAfterKicked; after maxReconnectAttempts consecutive failures (if above 0) it stops.
+ * <p>Servers and failover: the client connects to the servers of
+ * {@link HeartbeatClientOptions#setServers} in list order. A <em>pass</em> tries each server of
+ * the list once, in order, wrapping around the end of the list; a failed connect (refused,
+ * timed out, TLS handshake failed) moves on to the next server at once, without delay. Only when
+ * every server of a pass has failed does the client wait, and it waits one {@link Backoff} delay
+ * per failed pass: pass n (from 0) is followed by a delay drawn from 0..min(reconnectMaxDelayMs,
+ * reconnectInitialDelayMs x reconnectMultiplier^n); the next pass starts with the same server as
+ * the failed one. The first pass of {@link #connect()} starts with the first server. When an
+ * established connection ends, the client waits one delay of step 0 (or the shutdown jitter, see
+ * below) and starts a pass with the server <em>after</em> the one it was connected to, so a
+ * server that accepts connections but then stays silent (a stopped process whose kernel still
+ * accepts) cannot hold the client; with one server that is the same server.
+ *
+ * <p>Reconnect policy: after GOODBYE "shutdown" the first attempt waits a random 0..
+ * shutdownJitterMs instead of the step-0 delay; after GOODBYE "kicked" the client stops unless
+ * reconnectAfterKicked; after maxReconnectAttempts consecutive failed passes (if above 0) it
+ * stops. A stopped client (kicked, or given up) can be started again with {@link #connect()};
+ * a closed one cannot.
+ *
+ * <p>Liveness of the server: see {@link HeartbeatClientOptions#setServerTimeoutMs} for what the
+ * client needs from the server to tell a live one from a dead one, in particular when the server
+ * does not ack heartbeats.
  *
  * <pre>{@code
  * HeartbeatClient client = HeartbeatClient.create(vertx, new HeartbeatClientOptions()
  *         .setHost("127.0.0.1").setPort(15000)
  *         .setHeartbeatIntervalMs(3000).setServerTimeoutMs(15000))
- *     .connectedHandler(v -> log.info("connected"))
+ *     .connectionOpenedHandler(c -> log.info("connected to {}, reconnect={}", c.server(),
+ *         c.reconnect()))
  *     .disconnectedHandler(reason -> log.info("disconnected: {}", reason))
  *     .reconnectScheduledHandler(r -> log.info("retry in {} ms", r.delayMs()))
  *     .dataHandler(payload -> handle(payload));
@@ -53,12 +74,19 @@ public final class HeartbeatClient implements ClientSession.Listener {
   private final HeartbeatClientOptions options;
   private final Context context;
   private final NetClient netClient;
+  /** The TLS settings of every connect, or null for plain TCP. */
+  private final ClientSSLOptions sslOptions;
+  /** The SNI name set in the TLS options, or null for "each server's host name". */
+  private final String configuredSni;
+  private final ServerCursor servers;
   private final Backoff backoff;
   private final Timers timers;
-  private final Promise<Void> firstConnect = Promise.promise();
   private final Promise<Void> closed = Promise.promise();
+  /** Completes at the first connection of the current run (since the last connect()). */
+  private Promise<Void> firstConnect = Promise.promise();
 
   private volatile Handler<Void> connectedHandler;
+  private volatile Handler<ConnectionOpened> connectionOpenedHandler;
   private volatile Handler<DisconnectReason> disconnectedHandler;
   private volatile Handler<ReconnectScheduled> reconnectScheduledHandler;
   private volatile Handler<Buffer> dataHandler;
@@ -68,23 +96,43 @@ public final class HeartbeatClient implements ClientSession.Listener {
   private State state = State.NEW;
   private ClientSession session;
   private long reconnectTimer = -1;
-  /** Consecutive failed attempts since the last successful connection. */
+  /** Consecutive failed passes since the last successful connection. */
   private int failures;
+  /** Connections opened by this client object. */
+  private long connections;
 
   private HeartbeatClient(Vertx vertx, HeartbeatClientOptions options, DoubleSupplier random) {
     this.options = new HeartbeatClientOptions(options).validate();
     this.context = vertx.getOrCreateContext();
-    this.netClient = vertx.createNetClient(new NetClientOptions()
-        .setConnectTimeout(options.getConnectTimeoutMs())
-        .setTcpNoDelay(true));
+    this.netClient = vertx.createNetClient(netClientOptions(vertx, this.options));
+    ClientTlsOptions tls = this.options.getTls();
+    this.sslOptions = tls == null ? null : tls.toSslOptions(this.options.getConnectTimeoutMs());
+    this.configuredSni = tls == null ? null : tls.getSniServerName();
+    this.servers = new ServerCursor(this.options.getServers());
     this.backoff = Backoff.of(this.options, random);
     this.timers = new Timers(vertx);
+  }
+
+  private static NetClientOptions netClientOptions(Vertx vertx, HeartbeatClientOptions options) {
+    NetClientOptions net = new NetClientOptions()
+        .setConnectTimeout(options.getConnectTimeoutMs())
+        .setTcpNoDelay(true)
+        .setTcpKeepAlive(options.isTcpKeepAlive());
+    if (options.getTcpUserTimeoutMs() > 0) {
+      net.setTcpUserTimeout(options.getTcpUserTimeoutMs());
+      if (!vertx.isNativeTransportEnabled()) {
+        LOG.warn("tcpUserTimeoutMs = {} has no effect: the Vertx instance runs without the native"
+            + " epoll transport", options.getTcpUserTimeoutMs());
+      }
+    }
+    return net;
   }
 
   /**
    * A new, unconnected client; call {@link #connect()}.
    *
-   * @throws IllegalArgumentException if the options break a rule between them
+   * @throws IllegalArgumentException if the options break a rule between them, or a TLS file
+   *     they name is not readable
    */
   public static HeartbeatClient create(Vertx vertx, HeartbeatClientOptions options) {
     return new HeartbeatClient(vertx, options, () -> ThreadLocalRandom.current().nextDouble());
@@ -97,17 +145,31 @@ public final class HeartbeatClient implements ClientSession.Listener {
   }
 
   /**
-   * Starts connecting. The future completes at the first successful connection; it fails if the
-   * client is closed first or gives up (maxReconnectAttempts). Failed attempts are retried with
-   * backoff meanwhile. Calling it again returns the same future.
+   * Starts connecting, with a pass starting at the first server. The future completes at the
+   * first successful connection; it fails if the client is closed first or gives up
+   * (maxReconnectAttempts). Failed passes are retried with backoff meanwhile. While the client
+   * runs, calling it again returns the same future. On a stopped client (kicked without
+   * reconnectAfterKicked, or given up) it starts a new run, with the backoff and the failure
+   * count reset, and returns a new future. On a closed client the future fails.
    */
   public Future<Void> connect() {
+    Promise<Void> result = Promise.promise();
     onContext(() -> {
+      if (state == State.STOPPED) {
+        failures = 0;
+        backoff.reset();
+        servers.restart();
+        if (firstConnect.future().isComplete()) {
+          firstConnect = Promise.promise();
+        }
+        state = State.NEW;
+      }
       if (state == State.NEW) {
         attempt();
       }
+      firstConnect.future().onComplete(result);
     });
-    return firstConnect.future();
+    return result.future();
   }
 
   /**
@@ -165,6 +227,15 @@ public final class HeartbeatClient implements ClientSession.Listener {
     return this;
   }
 
+  /**
+   * Called on each successful connection with which server it is and whether it is a reconnect;
+   * runs just after the {@link #connectedHandler(Handler)}.
+   */
+  public HeartbeatClient connectionOpenedHandler(Handler<ConnectionOpened> handler) {
+    this.connectionOpenedHandler = handler;
+    return this;
+  }
+
   /** Called when a connection ends, with the reason. */
   public HeartbeatClient disconnectedHandler(Handler<DisconnectReason> handler) {
     this.disconnectedHandler = handler;
@@ -200,9 +271,23 @@ public final class HeartbeatClient implements ClientSession.Listener {
     return timers.pending();
   }
 
+  /** Server probes the current connection has answered; for tests. */
+  long probesAnswered() {
+    return session == null ? 0 : session.probesAnswered();
+  }
+
   private void attempt() {
     state = State.CONNECTING;
-    netClient.connect(options.getPort(), options.getHost()).onComplete(ar -> {
+    ServerAddress target = servers.current();
+    ConnectOptions connect = new ConnectOptions().setHost(target.host()).setPort(target.port());
+    if (sslOptions != null) {
+      connect.setSsl(true).setSslOptions(sslOptions);
+      String sni = sniServerName(target);
+      if (sni != null) {
+        connect.setSniServerName(sni);
+      }
+    }
+    netClient.connect(connect).onComplete(ar -> {
       if (state == State.CLOSED) {
         if (ar.succeeded()) {
           ar.result().close();
@@ -210,32 +295,58 @@ public final class HeartbeatClient implements ClientSession.Listener {
         return;
       }
       if (ar.succeeded()) {
-        onConnected(ar.result());
+        onConnected(ar.result(), target);
       } else {
-        failures++;
-        int max = options.getMaxReconnectAttempts();
-        if (max > 0 && failures >= max) {
-          state = State.STOPPED;
-          LOG.warn("Giving up on {}:{} after {} failed attempts: {}", options.getHost(),
-              options.getPort(), failures, ar.cause().getMessage());
-          firstConnect.tryFail(ar.cause());
-          return;
-        }
-        scheduleReconnect(backoff.boundMs(backoff.attempts()), backoff.nextDelayMs(),
-            "connect failed: " + ar.cause().getMessage());
+        onConnectFailed(target, ar.cause());
       }
     });
   }
 
-  private void onConnected(NetSocket socket) {
+  private void onConnectFailed(ServerAddress target, Throwable cause) {
+    LOG.debug("Connect to {} failed: {}", target, cause.getMessage());
+    if (!servers.failed(String.valueOf(cause.getMessage()))) {
+      attempt();  // the same pass goes on with the next server, at once
+      return;
+    }
+    String causes = servers.endPass();
+    failures++;
+    int max = options.getMaxReconnectAttempts();
+    if (max > 0 && failures >= max) {
+      state = State.STOPPED;
+      LOG.warn("Giving up after {} failed passes over {}: {}", failures, options.getServers(),
+          causes);
+      firstConnect.tryFail(cause);
+      return;
+    }
+    scheduleReconnect(backoff.boundMs(backoff.attempts()), backoff.nextDelayMs(),
+        "connect failed: " + causes);
+  }
+
+  /** The SNI name for {@code target}: the configured one, else its host unless an IP literal. */
+  private String sniServerName(ServerAddress target) {
+    if (configuredSni != null) {
+      return configuredSni;
+    }
+    String host = target.host();
+    boolean ipLiteral = host.indexOf(':') >= 0 || host.matches("[0-9.]+");
+    return ipLiteral ? null : host;
+  }
+
+  private void onConnected(NetSocket socket, ServerAddress target) {
     state = State.CONNECTED;
     failures = 0;
     backoff.reset();
+    servers.connected();
+    connections++;
     session = new ClientSession(socket, options, timers, this, heartbeatPayload);
     session.start();
     Handler<Void> handler = connectedHandler;
     if (handler != null) {
       handler.handle(null);
+    }
+    Handler<ConnectionOpened> opened = connectionOpenedHandler;
+    if (opened != null) {
+      opened.handle(new ConnectionOpened(target, servers.index(), connections > 1, connections));
     }
     firstConnect.tryComplete();
   }
@@ -259,7 +370,8 @@ public final class HeartbeatClient implements ClientSession.Listener {
   @Override
   public void onClosed(ClientSession ended, DisconnectReason reason) {
     session = null;
-    LOG.debug("Disconnected from {}:{}: {}", options.getHost(), options.getPort(), reason);
+    LOG.debug("Disconnected from {}: {}", servers.current(), reason);
+    servers.disconnected();
     Handler<DisconnectReason> handler = disconnectedHandler;
     if (handler != null) {
       handler.handle(reason);

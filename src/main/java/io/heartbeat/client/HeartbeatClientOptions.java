@@ -1,12 +1,20 @@
 package io.heartbeat.client;
 
+import io.vertx.core.json.JsonObject;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Settings of a {@link HeartbeatClient}. Every setter validates its argument and throws
  * {@link IllegalArgumentException} naming the option, the value and what is accepted; rules that
  * involve two options are checked by {@link #validate()}, which
  * {@link HeartbeatClient#create} calls. Times are in milliseconds.
+ *
+ * <p>Vert.x data-object style: {@link #HeartbeatClientOptions(JsonObject)} reads the keys that
+ * {@link #toJson()} writes (same names as the setters, e.g. {@code "serverTimeoutMs"}; servers as
+ * {@code [{"host": ..., "port": ...}]}; TLS as the object of {@link ClientTlsOptions#toJson()}),
+ * and refuses an unknown key or a value of the wrong type with one line naming the key.
  *
  * <p>Not thread-safe; the client takes a copy when it is created, so later changes to this object
  * do not affect a running client.
@@ -40,8 +48,14 @@ public final class HeartbeatClientOptions {
   /** Default largest accepted payload, the service's default. */
   public static final int DEFAULT_MAX_PAYLOAD_BYTES = 65536;
 
-  private String host = DEFAULT_HOST;
-  private int port = DEFAULT_PORT;
+  /** Default: no kernel TCP keepalive (the heartbeat is the liveness check). */
+  public static final boolean DEFAULT_TCP_KEEP_ALIVE = false;
+  /** Default: no TCP_USER_TIMEOUT (the kernel's retransmission limits apply). */
+  public static final int DEFAULT_TCP_USER_TIMEOUT_MS = 0;
+  /** Most servers a list may hold. */
+  public static final int MAX_SERVERS = 256;
+
+  private List<ServerAddress> servers = List.of(new ServerAddress(DEFAULT_HOST, DEFAULT_PORT));
   private long heartbeatIntervalMs = DEFAULT_HEARTBEAT_INTERVAL_MS;
   private long serverTimeoutMs = DEFAULT_SERVER_TIMEOUT_MS;
   private int connectTimeoutMs = DEFAULT_CONNECT_TIMEOUT_MS;
@@ -53,6 +67,9 @@ public final class HeartbeatClientOptions {
   private boolean reconnectAfterKicked = DEFAULT_RECONNECT_AFTER_KICKED;
   private ByteOrder byteOrder = DEFAULT_BYTE_ORDER;
   private int maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES;
+  private boolean tcpKeepAlive = DEFAULT_TCP_KEEP_ALIVE;
+  private int tcpUserTimeoutMs = DEFAULT_TCP_USER_TIMEOUT_MS;
+  private ClientTlsOptions tls;
 
   /** Options with every default. */
   public HeartbeatClientOptions() {
@@ -60,8 +77,7 @@ public final class HeartbeatClientOptions {
 
   /** A copy of {@code other}. */
   public HeartbeatClientOptions(HeartbeatClientOptions other) {
-    host = other.host;
-    port = other.port;
+    servers = other.servers;
     heartbeatIntervalMs = other.heartbeatIntervalMs;
     serverTimeoutMs = other.serverTimeoutMs;
     connectTimeoutMs = other.connectTimeoutMs;
@@ -73,20 +89,61 @@ public final class HeartbeatClientOptions {
     reconnectAfterKicked = other.reconnectAfterKicked;
     byteOrder = other.byteOrder;
     maxPayloadBytes = other.maxPayloadBytes;
+    tcpKeepAlive = other.tcpKeepAlive;
+    tcpUserTimeoutMs = other.tcpUserTimeoutMs;
+    tls = other.tls == null ? null : new ClientTlsOptions(other.tls);
   }
 
-  /** Server host name or address; not empty. */
+  /**
+   * Options from JSON: the keys of {@link #toJson()}; absent keys keep their defaults. The legacy
+   * keys {@code "host"} and {@code "port"} are read too and, like the setters, change the first
+   * server.
+   *
+   * @throws IllegalArgumentException naming the key for an unknown key, a wrong type or a value
+   *     out of range
+   */
+  public HeartbeatClientOptions(JsonObject json) {
+    OptionsJson.read(json, this);
+  }
+
+  /** Every option as JSON, readable by {@link #HeartbeatClientOptions(JsonObject)}. */
+  public JsonObject toJson() {
+    return OptionsJson.write(this);
+  }
+
+  /**
+   * Host name or address of the first server of the list (the only one unless
+   * {@link #setServers} gave more); not empty.
+   */
   public HeartbeatClientOptions setHost(String host) {
-    if (host == null || host.isBlank()) {
-      throw new IllegalArgumentException("host must not be empty, was \"" + host + "\"");
+    return replaceFirst(new ServerAddress(host, servers.get(0).port()));
+  }
+
+  /** Port of the first server of the list, 1..65535. */
+  public HeartbeatClientOptions setPort(int port) {
+    return replaceFirst(new ServerAddress(servers.get(0).host(), port));
+  }
+
+  /**
+   * The servers to connect to, in order of preference: 1..{@value #MAX_SERVERS} entries. The
+   * client tries them in this order, wrapping around; a failed connect moves on to the next
+   * server at once, and only after a whole pass over the list failed does it wait one backoff
+   * step (see {@link HeartbeatClient} for the exact rule). Replaces the host and port set before.
+   */
+  public HeartbeatClientOptions setServers(List<ServerAddress> servers) {
+    if (servers == null || servers.isEmpty() || servers.size() > MAX_SERVERS
+        || servers.contains(null)) {
+      throw new IllegalArgumentException("servers must hold 1.." + MAX_SERVERS
+          + " addresses and no null, was " + servers);
     }
-    this.host = host;
+    this.servers = List.copyOf(servers);
     return this;
   }
 
-  /** Server port, 1..65535. */
-  public HeartbeatClientOptions setPort(int port) {
-    this.port = (int) check("port", port, 1, 65535);
+  private HeartbeatClientOptions replaceFirst(ServerAddress first) {
+    List<ServerAddress> next = new ArrayList<>(servers);
+    next.set(0, first);
+    servers = List.copyOf(next);
     return this;
   }
 
@@ -186,6 +243,39 @@ public final class HeartbeatClientOptions {
   }
 
   /**
+   * Kernel TCP keepalive (SO_KEEPALIVE) on the client's sockets. Only on/off: Vert.x 5.0 has no
+   * public setting for the keepalive idle time, interval and count, so they are the operating
+   * system's (Linux: {@code net.ipv4.tcp_keepalive_time} 7200 s, {@code _intvl} 75 s,
+   * {@code _probes} 9 unless changed with sysctl). A second line of defence: it finds a peer whose
+   * machine vanished, never a stopped process (its kernel still answers).
+   */
+  public HeartbeatClientOptions setTcpKeepAlive(boolean tcpKeepAlive) {
+    this.tcpKeepAlive = tcpKeepAlive;
+    return this;
+  }
+
+  /**
+   * Linux TCP_USER_TIMEOUT: the kernel drops the connection (the client reports
+   * {@link DisconnectReason.Kind#IO_ERROR}) when data it sent stays unacknowledged for this long.
+   * 0 (the default) leaves the kernel's retransmission limits. Takes effect only when the Vertx
+   * instance runs the native epoll transport; the client logs one warning at creation otherwise.
+   * 0..24 h.
+   */
+  public HeartbeatClientOptions setTcpUserTimeoutMs(int tcpUserTimeoutMs) {
+    this.tcpUserTimeoutMs = (int) check("tcpUserTimeoutMs", tcpUserTimeoutMs, 0, 86_400_000);
+    return this;
+  }
+
+  /**
+   * Connect with TLS using these settings (copied); null (the default) connects in plain TCP.
+   * Every server of the list is then spoken to with TLS.
+   */
+  public HeartbeatClientOptions setTls(ClientTlsOptions tls) {
+    this.tls = tls == null ? null : new ClientTlsOptions(tls);
+    return this;
+  }
+
+  /**
    * Checks the rules between options.
    *
    * @throws IllegalArgumentException naming the options and values that conflict
@@ -200,10 +290,13 @@ public final class HeartbeatClientOptions {
       throw new IllegalArgumentException("reconnectMaxDelayMs (" + reconnectMaxDelayMs
           + ") must be at least reconnectInitialDelayMs (" + reconnectInitialDelayMs + ")");
     }
+    if (tls != null) {
+      tls.validate();
+    }
     return this;
   }
 
-  private static long check(String name, long value, long min, long max) {
+  static long check(String name, long value, long min, long max) {
     if (value < min || value > max) {
       throw new IllegalArgumentException(name + " must be in " + min + ".." + max + ", was "
           + value);
@@ -211,12 +304,32 @@ public final class HeartbeatClientOptions {
     return value;
   }
 
+  /** Host of the first server. */
   public String getHost() {
-    return host;
+    return servers.get(0).host();
   }
 
+  /** Port of the first server. */
   public int getPort() {
-    return port;
+    return servers.get(0).port();
+  }
+
+  /** The servers, in order (unmodifiable). */
+  public List<ServerAddress> getServers() {
+    return servers;
+  }
+
+  public boolean isTcpKeepAlive() {
+    return tcpKeepAlive;
+  }
+
+  public int getTcpUserTimeoutMs() {
+    return tcpUserTimeoutMs;
+  }
+
+  /** The TLS settings (a copy), or null for plain TCP. */
+  public ClientTlsOptions getTls() {
+    return tls == null ? null : new ClientTlsOptions(tls);
   }
 
   public long getHeartbeatIntervalMs() {
@@ -261,5 +374,17 @@ public final class HeartbeatClientOptions {
 
   public int getMaxPayloadBytes() {
     return maxPayloadBytes;
+  }
+
+  /** Equal when {@link #toJson()} is. */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof HeartbeatClientOptions
+        && toJson().equals(((HeartbeatClientOptions) o).toJson());
+  }
+
+  @Override
+  public int hashCode() {
+    return toJson().hashCode();
   }
 }
