@@ -303,8 +303,9 @@ public final class HeartbeatClient implements ClientSession.Listener {
   }
 
   private void onConnectFailed(ServerAddress target, Throwable cause) {
-    LOG.debug("Connect to {} failed: {}", target, cause.getMessage());
-    if (!servers.failed(String.valueOf(cause.getMessage()))) {
+    String why = describe(cause);
+    LOG.debug("Connect to {} failed: {}", target, why);
+    if (!servers.failed(why)) {
       attempt();  // the same pass goes on with the next server, at once
       return;
     }
@@ -320,6 +321,13 @@ public final class HeartbeatClient implements ClientSession.Listener {
     }
     scheduleReconnect(backoff.boundMs(backoff.attempts()), backoff.nextDelayMs(),
         "connect failed: " + causes);
+  }
+
+  /** The message of {@code error} and of its cause (a TLS failure's reason is in the cause). */
+  private static String describe(Throwable error) {
+    String text = String.valueOf(error.getMessage());
+    Throwable cause = error.getCause();
+    return cause == null || cause.getMessage() == null ? text : text + ": " + cause.getMessage();
   }
 
   /** The SNI name for {@code target}: the configured one, else its host unless an IP literal. */

@@ -132,7 +132,7 @@ public final class HeartbeatClientOptions {
    */
   public HeartbeatClientOptions setServers(List<ServerAddress> servers) {
     if (servers == null || servers.isEmpty() || servers.size() > MAX_SERVERS
-        || servers.contains(null)) {
+        || servers.stream().anyMatch(java.util.Objects::isNull)) {
       throw new IllegalArgumentException("servers must hold 1.." + MAX_SERVERS
           + " addresses and no null, was " + servers);
     }

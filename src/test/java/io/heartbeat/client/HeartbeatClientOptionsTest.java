@@ -4,8 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class HeartbeatClientOptionsTest {
 
@@ -61,6 +68,107 @@ class HeartbeatClientOptionsTest {
     HeartbeatClientOptions copy = new HeartbeatClientOptions(original);
     original.setPort(4321);
     assertEquals(1234, copy.getPort());
+  }
+
+  /** Every option away from its default, so a field the JSON forgets cannot go unnoticed. */
+  private static HeartbeatClientOptions everyOptionChanged(Path pem) {
+    return new HeartbeatClientOptions()
+        .setServers(List.of(new ServerAddress("a.example", 1), new ServerAddress("::1", 2)))
+        .setHeartbeatIntervalMs(1234).setServerTimeoutMs(5678).setConnectTimeoutMs(99)
+        .setReconnectInitialDelayMs(7).setReconnectMultiplier(1.5).setReconnectMaxDelayMs(70)
+        .setMaxReconnectAttempts(4).setShutdownJitterMs(11).setReconnectAfterKicked(true)
+        .setByteOrder(ByteOrder.BIG_ENDIAN).setMaxPayloadBytes(512).setTcpKeepAlive(true)
+        .setTcpUserTimeoutMs(2500)
+        .setTls(new ClientTlsOptions().setTrustPemPath(pem.toString())
+            .setCertPemPath(pem.toString()).setKeyPemPath(pem.toString())
+            .setHostnameVerification(false).setSniServerName("sni.example"));
+  }
+
+  @Test
+  void jsonRoundTripKeepsEveryOption(@TempDir Path dir) throws IOException {
+    Path pem = Files.writeString(dir.resolve("x.pem"), "not read here");
+    HeartbeatClientOptions original = everyOptionChanged(pem);
+    JsonObject json = original.toJson();
+    HeartbeatClientOptions back = new HeartbeatClientOptions(json);
+    assertEquals(original, back);
+    assertEquals(json, back.toJson());
+    assertEquals(json, new HeartbeatClientOptions(new JsonObject(json.encode())).toJson(),
+        "after a trip through text");
+    assertEquals(new HeartbeatClientOptions().toJson(), new HeartbeatClientOptions(
+        new JsonObject()).toJson(), "an empty object is every default");
+    JsonObject defaults = new HeartbeatClientOptions().toJson();
+    for (String key : json.fieldNames()) {
+      assertTrue(!json.getValue(key).equals(defaults.getValue(key)), "not changed: " + key);
+    }
+    assertEquals(2, back.getServers().size());
+    assertEquals(ByteOrder.BIG_ENDIAN, back.getByteOrder());
+    assertEquals("sni.example", back.getTls().getSniServerName());
+  }
+
+  @Test
+  void copyConstructorCopiesEveryOption(@TempDir Path dir) throws IOException {
+    Path pem = Files.writeString(dir.resolve("x.pem"), "not read here");
+    HeartbeatClientOptions original = everyOptionChanged(pem);
+    HeartbeatClientOptions copy = new HeartbeatClientOptions(original);
+    assertEquals(original.toJson(), copy.toJson());
+    original.getTls().setSniServerName("changed.example");
+    assertEquals("sni.example", copy.getTls().getSniServerName(), "TLS options shared");
+  }
+
+  @Test
+  void jsonRefusesUnknownKeysAndWrongTypesNamingTheKey() {
+    assertMessage(() -> new HeartbeatClientOptions(new JsonObject().put("serverTimeout", 5)),
+        "unknown client option \"serverTimeout\"", "serverTimeoutMs");
+    assertMessage(() -> new HeartbeatClientOptions(new JsonObject().put("serverTimeoutMs", "5")),
+        "serverTimeoutMs", "an integer", "\"5\"");
+    assertMessage(() -> new HeartbeatClientOptions(new JsonObject().put("serverTimeoutMs", 1.5)),
+        "serverTimeoutMs", "an integer");
+    assertMessage(() -> new HeartbeatClientOptions(new JsonObject().put("serverTimeoutMs", -1)),
+        "serverTimeoutMs must be in", "-1");
+    assertMessage(() -> new HeartbeatClientOptions(new JsonObject().put("tcpKeepAlive", "yes")),
+        "tcpKeepAlive", "true or false");
+    assertMessage(() -> new HeartbeatClientOptions(new JsonObject().put("byteOrder", "MIDDLE")),
+        "byteOrder", "MIDDLE");
+    assertMessage(() -> new HeartbeatClientOptions(new JsonObject()
+        .put("tls", new JsonObject().put("trustPath", "x"))), "tls.trustPath", "trustPemPath");
+    assertMessage(() -> new HeartbeatClientOptions(new JsonObject()
+        .put("servers", new JsonArray().add(new JsonObject().put("host", "h")))),
+        "server port", "null");
+    assertMessage(() -> new HeartbeatClientOptions(new JsonObject()
+        .put("servers", new JsonArray()).put("port", 5)), "servers", "host", "not both");
+    assertMessage(() -> new HeartbeatClientOptions(new JsonObject()
+        .put("servers", new JsonArray())), "servers must hold 1..256", "[]");
+  }
+
+  @Test
+  void jsonReadsTheLegacyHostAndPortKeys() {
+    HeartbeatClientOptions options = new HeartbeatClientOptions(new JsonObject()
+        .put("host", "h.example").put("port", 4000));
+    assertEquals(List.of(new ServerAddress("h.example", 4000)), options.getServers());
+  }
+
+  @Test
+  void hostAndPortChangeOnlyTheFirstServer() {
+    HeartbeatClientOptions options = new HeartbeatClientOptions().setServers(List.of(
+        new ServerAddress("a", 1), new ServerAddress("b", 2))).setHost("c").setPort(3);
+    assertEquals(List.of(new ServerAddress("c", 3), new ServerAddress("b", 2)),
+        options.getServers());
+    assertEquals("c", options.getHost());
+    assertEquals(3, options.getPort());
+  }
+
+  @Test
+  void tlsNeedsTheKeyWithTheCertificateAndReadableFiles(@TempDir Path dir) throws IOException {
+    Path pem = Files.writeString(dir.resolve("x.pem"), "not read here");
+    assertMessage(() -> new HeartbeatClientOptions().setTls(new ClientTlsOptions()
+        .setCertPemPath(pem.toString())).validate(), "tls.certPemPath", "tls.keyPemPath",
+        "together");
+    String missing = dir.resolve("missing.pem").toString();
+    assertMessage(() -> new HeartbeatClientOptions().setTls(new ClientTlsOptions()
+        .setTrustPemPath(missing)).validate(), "tls.trustPemPath", missing);
+    assertMessage(() -> new ClientTlsOptions().setSniServerName("10.0.0.1:99"),
+        "tls.sniServerName", "10.0.0.1:99");
+    assertMessage(() -> new ServerAddress("h", 70000), "port", "70000");
   }
 
   private static void assertMessage(Runnable call, String... parts) {
