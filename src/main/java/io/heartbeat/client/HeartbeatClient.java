@@ -380,22 +380,33 @@ public final class HeartbeatClient implements ClientSession.Listener {
     session = null;
     LOG.debug("Disconnected from {}: {}", servers.current(), reason);
     servers.disconnected();
-    Handler<DisconnectReason> handler = disconnectedHandler;
-    if (handler != null) {
-      handler.handle(reason);
-    }
     if (state == State.CLOSED) {
+      notifyDisconnected(reason);
       release();
-    } else if (reason.isGoodbye(DisconnectReason.GOODBYE_KICKED)
-        && !options.isReconnectAfterKicked()) {
-      state = State.STOPPED;
-    } else if (reason.isGoodbye(DisconnectReason.GOODBYE_SHUTDOWN)
-        && options.getShutdownJitterMs() > 0) {
+      return;
+    }
+    // Settle the state before the handler runs, so that it sees isConnected() false and may
+    // call connect() on a stopped client or close().
+    boolean stop = reason.isGoodbye(DisconnectReason.GOODBYE_KICKED)
+        && !options.isReconnectAfterKicked();
+    state = stop ? State.STOPPED : State.WAITING;
+    notifyDisconnected(reason);
+    if (state != State.WAITING) {
+      return;  // stopped, closed, or started again by the handler
+    }
+    if (reason.isGoodbye(DisconnectReason.GOODBYE_SHUTDOWN) && options.getShutdownJitterMs() > 0) {
       long bound = options.getShutdownJitterMs();
       scheduleReconnect(bound, backoff.jitter(bound), reason.toString());
     } else {
       scheduleReconnect(backoff.boundMs(backoff.attempts()), backoff.nextDelayMs(),
           reason.toString());
+    }
+  }
+
+  private void notifyDisconnected(DisconnectReason reason) {
+    Handler<DisconnectReason> handler = disconnectedHandler;
+    if (handler != null) {
+      handler.handle(reason);
     }
   }
 
