@@ -11,8 +11,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A TCP proxy for tests that puts faults between a client and the server: latency, a
- * blackhole (sockets stay open, nothing passes), byte slicing (one byte per write) and reset
- * (both sides closed at once). The mode can change while links are open.
+ * blackhole (sockets stay open, nothing passes, not even one side's close), byte slicing (one
+ * byte per write) and reset (both sides closed at once). The mode can change while links are
+ * open.
  */
 final class FaultProxy {
 
@@ -45,11 +46,15 @@ final class FaultProxy {
         pipe(up, downstream);
         downstream.closeHandler(v -> {
           links.remove(link);
-          up.close();
+          if (mode != Mode.BLACKHOLE) {
+            up.close();
+          }
         });
         up.closeHandler(v -> {
           links.remove(link);
-          downstream.close();
+          if (mode != Mode.BLACKHOLE) {
+            downstream.close();
+          }
         });
         downstream.resume();
       });
