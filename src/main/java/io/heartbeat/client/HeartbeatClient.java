@@ -6,10 +6,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.net.ClientSSLOptions;
-import io.vertx.core.net.ConnectOptions;
 import io.vertx.core.net.NetClient;
-import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetSocket;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
@@ -73,11 +70,7 @@ public final class HeartbeatClient implements ClientSession.Listener {
 
   private final HeartbeatClientOptions options;
   private final Context context;
-  private final NetClient netClient;
-  /** The TLS settings of every connect, or null for plain TCP. */
-  private final ClientSSLOptions sslOptions;
-  /** The SNI name set in the TLS options, or null for "each server's host name". */
-  private final String configuredSni;
+  private final ServerConnector connector;
   private final ServerCursor servers;
   private final Backoff backoff;
   private final Timers timers;
@@ -104,28 +97,10 @@ public final class HeartbeatClient implements ClientSession.Listener {
   private HeartbeatClient(Vertx vertx, HeartbeatClientOptions options, DoubleSupplier random) {
     this.options = new HeartbeatClientOptions(options).validate();
     this.context = vertx.getOrCreateContext();
-    this.netClient = vertx.createNetClient(netClientOptions(vertx, this.options));
-    ClientTlsOptions tls = this.options.getTls();
-    this.sslOptions = tls == null ? null : tls.toSslOptions(this.options.getConnectTimeoutMs());
-    this.configuredSni = tls == null ? null : tls.getSniServerName();
+    this.connector = new ServerConnector(vertx, this.options);
     this.servers = new ServerCursor(this.options.getServers());
     this.backoff = Backoff.of(this.options, random);
     this.timers = new Timers(vertx);
-  }
-
-  private static NetClientOptions netClientOptions(Vertx vertx, HeartbeatClientOptions options) {
-    NetClientOptions net = new NetClientOptions()
-        .setConnectTimeout(options.getConnectTimeoutMs())
-        .setTcpNoDelay(true)
-        .setTcpKeepAlive(options.isTcpKeepAlive());
-    if (options.getTcpUserTimeoutMs() > 0) {
-      net.setTcpUserTimeout(options.getTcpUserTimeoutMs());
-      if (!vertx.isNativeTransportEnabled()) {
-        LOG.warn("tcpUserTimeoutMs = {} has no effect: the Vertx instance runs without the native"
-            + " epoll transport", options.getTcpUserTimeoutMs());
-      }
-    }
-    return net;
   }
 
   /**
@@ -279,15 +254,7 @@ public final class HeartbeatClient implements ClientSession.Listener {
   private void attempt() {
     state = State.CONNECTING;
     ServerAddress target = servers.current();
-    ConnectOptions connect = new ConnectOptions().setHost(target.host()).setPort(target.port());
-    if (sslOptions != null) {
-      connect.setSsl(true).setSslOptions(sslOptions);
-      String sni = sniServerName(target);
-      if (sni != null) {
-        connect.setSniServerName(sni);
-      }
-    }
-    netClient.connect(connect).onComplete(ar -> {
+    connector.connect(target).onComplete(ar -> {
       if (state == State.CLOSED) {
         if (ar.succeeded()) {
           ar.result().close();
@@ -303,7 +270,7 @@ public final class HeartbeatClient implements ClientSession.Listener {
   }
 
   private void onConnectFailed(ServerAddress target, Throwable cause) {
-    String why = describe(cause);
+    String why = ServerConnector.describe(cause);
     LOG.debug("Connect to {} failed: {}", target, why);
     if (!servers.failed(why)) {
       attempt();  // the same pass goes on with the next server, at once
@@ -321,23 +288,6 @@ public final class HeartbeatClient implements ClientSession.Listener {
     }
     scheduleReconnect(backoff.boundMs(backoff.attempts()), backoff.nextDelayMs(),
         "connect failed: " + causes);
-  }
-
-  /** The message of {@code error} and of its cause (a TLS failure's reason is in the cause). */
-  private static String describe(Throwable error) {
-    String text = String.valueOf(error.getMessage());
-    Throwable cause = error.getCause();
-    return cause == null || cause.getMessage() == null ? text : text + ": " + cause.getMessage();
-  }
-
-  /** The SNI name for {@code target}: the configured one, else its host unless an IP literal. */
-  private String sniServerName(ServerAddress target) {
-    if (configuredSni != null) {
-      return configuredSni;
-    }
-    String host = target.host();
-    boolean ipLiteral = host.indexOf(':') >= 0 || host.matches("[0-9.]+");
-    return ipLiteral ? null : host;
   }
 
   private void onConnected(NetSocket socket, ServerAddress target) {
@@ -425,7 +375,7 @@ public final class HeartbeatClient implements ClientSession.Listener {
   }
 
   private void release() {
-    netClient.close().onComplete(ar -> closed.tryComplete());
+    connector.close().onComplete(ar -> closed.tryComplete());
   }
 
   private void onContext(Runnable action) {

@@ -151,7 +151,9 @@ public final class HeartbeatClientOptions {
    * A HEARTBEAT is sent when nothing was sent for this long (DATA sent counts, so a busy link
    * sends none). Because the server answers only heartbeats, one is also sent when nothing has
    * arrived from the server for half of serverTimeoutMs (at most one per interval), to draw an
-   * ack. 0 disables heartbeats (then only DATA and the answers to server probes show life).
+   * ack. While serverTimeoutMs is above 0, at most one heartbeat is unanswered: after one, the
+   * next waits until some frame has arrived from the server (see {@link #setServerTimeoutMs}).
+   * 0 disables heartbeats (then only DATA and the answers to server probes show life).
    * Up to 24 hours.
    */
   public HeartbeatClientOptions setHeartbeatIntervalMs(long heartbeatIntervalMs) {
@@ -161,8 +163,37 @@ public final class HeartbeatClientOptions {
 
   /**
    * The server is judged dead, and the connection closed (reason
-   * {@link DisconnectReason.Kind#SERVER_TIMEOUT}), when nothing at all arrives from it for this
-   * long. 0 disables the check. Must exceed heartbeatIntervalMs when both are above 0.
+   * {@link DisconnectReason.Kind#SERVER_TIMEOUT}), when no complete frame at all arrives from it
+   * for this long. Every frame counts as life: HEARTBEAT_ACK, a server probe (HEARTBEAT), DATA,
+   * GOODBYE. 0 disables the check. Must exceed heartbeatIntervalMs when both are above 0.
+   *
+   * <p>What the server must send for this to work. Protocol 1.0 gives a client only two ways to
+   * draw a frame from a server that has nothing to say: a HEARTBEAT, which the server answers
+   * with HEARTBEAT_ACK only when its {@code ackHeartbeats} is true (the default), and silence,
+   * which a server with {@code probeEnabled} answers with a probe after {@code probeAfterMissed}
+   * silent ticks. The client uses both: it sends a heartbeat, and until some frame arrives it
+   * sends no other (it stays silent, answering probes at once). So:
+   * <ul>
+   *   <li>{@code ackHeartbeats} true: the ack comes within a round trip; a live server is heard
+   *       at least every heartbeatIntervalMs while the link is idle.</li>
+   *   <li>{@code ackHeartbeats} false, {@code probeEnabled} true: a live server is heard at least
+   *       every heartbeatIntervalMs + (probeAfterMissed + 1) x tickMs (the unanswered heartbeat,
+   *       then the probe that the client's silence draws). Set serverTimeoutMs above that, with
+   *       room for pauses: e.g. heartbeatIntervalMs + (probeAfterMissed + 2) x tickMs or more.
+   *       The server's dataCountsAsActivity must be false, or the client must leave
+   *       probeAfterMissed ticks without DATA now and then: DATA that keeps the server's counter
+   *       at 0 also keeps it from probing.</li>
+   *   <li>{@code ackHeartbeats} false, {@code probeEnabled} false: a live server that has no DATA
+   *       to send is silent for ever, and no client can tell it from a dead one at the
+   *       application layer. Set serverTimeoutMs to 0 (the client then heartbeats every interval
+   *       and never judges the server) and rely on {@link #setTcpKeepAlive} and
+   *       {@link #setTcpUserTimeoutMs} for a vanished peer, or turn acks or probing on. With
+   *       serverTimeoutMs above 0 the link is dropped within about serverTimeoutMs of every
+   *       connect (by the client's timeout or, once its single heartbeat went unanswered, by the
+   *       server's own silence rule).</li>
+   * </ul>
+   * A server process that is stopped (SIGSTOP) or cut off (packets dropped) sends nothing in any
+   * of these configurations and is judged dead serverTimeoutMs after its last frame.
    */
   public HeartbeatClientOptions setServerTimeoutMs(long serverTimeoutMs) {
     this.serverTimeoutMs = check("serverTimeoutMs", serverTimeoutMs, 0, 86_400_000);
