@@ -129,6 +129,7 @@ final class ClientSession implements FrameHandler {
       return;
     }
     lastReceivedNanos = System.nanoTime();
+    boolean answered = heartbeatUnanswered;
     heartbeatUnanswered = false;
     switch (type) {
       case FrameType.HEARTBEAT:
@@ -145,6 +146,12 @@ final class ClientSession implements FrameHandler {
       default:
         goodbyeReason = payload.toString(StandardCharsets.UTF_8);
         break;
+    }
+    if (answered && decided == null && !closed) {
+      // The first frame after our heartbeat: the timer was set for the timeout only, and the
+      // next heartbeat may be due already. Once per heartbeat, never per frame.
+      timer = timers.cancel(timer);
+      arm(System.nanoTime());
     }
   }
 
@@ -198,12 +205,8 @@ final class ClientSession implements FrameHandler {
 
   private void arm(long now) {
     long next = Long.MAX_VALUE;
-    if (intervalNanos > 0) {
-      next = heartbeatDue();
-      if (heartbeatUnanswered && next - now <= 0) {
-        // Frames do not touch the timer (no per-frame re-arm): look again one interval on.
-        next = now + intervalNanos;
-      }
+    if (intervalNanos > 0 && !heartbeatUnanswered) {
+      next = heartbeatDue();  // while a heartbeat is unanswered, only the timeout counts
     }
     if (timeoutNanos > 0 && (next == Long.MAX_VALUE || lastReceivedNanos + timeoutNanos - next < 0)) {
       next = lastReceivedNanos + timeoutNanos;
