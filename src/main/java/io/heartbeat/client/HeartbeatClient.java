@@ -123,7 +123,7 @@ public final class HeartbeatClient implements ClientSession.Listener {
    * Starts connecting, with a pass starting at the first server. The future completes at the
    * first successful connection; it fails if the client is closed first or gives up
    * (maxReconnectAttempts). Failed passes are retried with backoff meanwhile. While the client
-   * runs, calling it again returns the same future. On a stopped client (kicked without
+   * runs, calling it again returns a future with the same outcome. On a stopped client (kicked without
    * reconnectAfterKicked, or given up) it starts a new run, with the backoff and the failure
    * count reset, and returns a new future. On a closed client the future fails.
    */
