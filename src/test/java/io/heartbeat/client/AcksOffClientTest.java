@@ -9,6 +9,7 @@ import io.heartbeat.testing.TestServices;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetServer;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
@@ -106,6 +107,28 @@ class AcksOffClientTest {
                 proxy.mode(FaultProxy.Mode.BLACKHOLE, 0);
               })));
         }));
+  }
+
+  @Test
+  void sendsNoSecondHeartbeatWhileTheFirstIsUnanswered(Vertx vertx, VertxTestContext ctx) {
+    FrameLog seen = new FrameLog();
+    NetServer mute = vertx.createNetServer();
+    int[] connections = {0};
+    mute.connectHandler(socket -> {
+      if (++connections[0] > 1) {
+        return;  // the reconnect after the verdict is not part of this test
+      }
+      socket.handler(seen::feed);
+      socket.closeHandler(v -> ctx.verify(() -> {
+        // SERVER_TIMEOUT_MS is 12 heartbeat intervals: a client that ignored the rule would
+        // have sent about 12.
+        assertEquals(1, seen.count(0), "heartbeats sent to a server that never answered");
+        assertEquals(List.of(ClientSession.GOODBYE_SERVER_TIMEOUT), seen.goodbyes());
+        ctx.completeNow();
+      }));
+    });
+    mute.listen(0, "127.0.0.1").onComplete(ctx.succeeding(server -> client(vertx,
+        server.actualPort(), SERVER_TIMEOUT_MS).connect().onComplete(ctx.succeeding(v -> { }))));
   }
 
   @Test
