@@ -75,8 +75,12 @@ public final class HeartbeatClient implements ClientSession.Listener {
   private final Backoff backoff;
   private final Timers timers;
   private final Promise<Void> closed = Promise.promise();
-  /** Completes at the first connection of the current run (since the last connect()). */
-  private Promise<Void> firstConnect = Promise.promise();
+  /**
+   * Completes at the first connection of the current run (since the last connect()); replaced,
+   * on the context, only when a stopped client starts again. Volatile for connect() from other
+   * threads.
+   */
+  private volatile Promise<Void> firstConnect = Promise.promise();
 
   private volatile Handler<Void> connectedHandler;
   private volatile Handler<ConnectionOpened> connectionOpenedHandler;
@@ -128,23 +132,38 @@ public final class HeartbeatClient implements ClientSession.Listener {
    * count reset, and returns a new future. On a closed client the future fails.
    */
   public Future<Void> connect() {
+    if (Vertx.currentContext() == context) {
+      startRun();
+      return firstConnect.future();
+    }
+    Future<Void> current = firstConnect.future();
+    if (!current.isComplete()) {
+      // The run in progress (or about to start): its own future, as before restarts existed.
+      context.runOnContext(v -> startRun());
+      return current;
+    }
     Promise<Void> result = Promise.promise();
-    onContext(() -> {
-      if (state == State.STOPPED) {
-        failures = 0;
-        backoff.reset();
-        servers.restart();
-        if (firstConnect.future().isComplete()) {
-          firstConnect = Promise.promise();
-        }
-        state = State.NEW;
-      }
-      if (state == State.NEW) {
-        attempt();
-      }
+    context.runOnContext(v -> {
+      startRun();
       firstConnect.future().onComplete(result);
     });
     return result.future();
+  }
+
+  /** Starts a run if the client is new, or stopped (a restart); otherwise does nothing. */
+  private void startRun() {
+    if (state == State.STOPPED) {
+      failures = 0;
+      backoff.reset();
+      servers.restart();
+      if (firstConnect.future().isComplete()) {
+        firstConnect = Promise.promise();
+      }
+      state = State.NEW;
+    }
+    if (state == State.NEW) {
+      attempt();
+    }
   }
 
   /**

@@ -345,15 +345,15 @@ class HeartbeatClientTest {
 
   @Test
   void closeWhileWaitingToReconnectCancelsTheTimer(Vertx vertx, VertxTestContext ctx) {
-    int deadPort = port;
-    service.stop().onComplete(ctx.succeeding(stopped -> {
+    DeadPort.open(vertx).onComplete(ctx.succeeding(deadPort -> {
       HeartbeatClient client = client(vertx, options(deadPort)
           .setReconnectInitialDelayMs(10_000).setReconnectMaxDelayMs(10_000));
       Future<Void> connecting = client.connect();
       client.reconnectScheduledHandler(event -> client.close().onComplete(ctx.succeeding(v -> {
         ctx.verify(() -> {
           assertEquals(0, client.pendingTimers(), "reconnect timer left after close");
-          assertTrue(connecting.failed(), "connect() should fail once closed");
+          assertTrue(connecting.failed(), "connect() should fail once closed, was "
+              + (connecting.succeeded() ? "succeeded: " + event : "pending"));
         });
         ctx.completeNow();
       })));
@@ -362,8 +362,7 @@ class HeartbeatClientTest {
 
   @Test
   void givesUpAfterMaxReconnectAttempts(Vertx vertx, VertxTestContext ctx) {
-    int deadPort = port;
-    service.stop().onComplete(ctx.succeeding(stopped -> {
+    DeadPort.open(vertx).onComplete(ctx.succeeding(deadPort -> {
       HeartbeatClient client = client(vertx, options(deadPort).setMaxReconnectAttempts(3));
       int[] scheduled = {0};
       client.reconnectScheduledHandler(e -> scheduled[0]++);

@@ -51,13 +51,8 @@ class ServerListClientTest {
     return client;
   }
 
-  /** A loopback port nothing listens on: bound by a server that is closed again. */
   private static Future<ServerAddress> deadServer(Vertx vertx) {
-    return vertx.createNetServer().connectHandler(socket -> socket.close())
-        .listen(0, "127.0.0.1").compose(s -> {
-      int port = s.actualPort();
-      return s.close().map(v -> new ServerAddress("127.0.0.1", port));
-    });
+    return DeadPort.open(vertx).map(port -> new ServerAddress("127.0.0.1", port));
   }
 
   private static Future<ServerAddress> liveServer(Vertx vertx) {
@@ -172,9 +167,7 @@ class ServerListClientTest {
 
   @Test
   void aClientThatGaveUpStartsAgainOnConnect(Vertx vertx, VertxTestContext ctx) {
-    HeartbeatClientTest.startService(vertx, 0)
-        .compose(service -> service.stop().map(v -> service.port()))
-        .onComplete(ctx.succeeding(port -> {
+    DeadPort.open(vertx).onComplete(ctx.succeeding(port -> {
           HeartbeatClient client = client(vertx, new HeartbeatClientOptions()
               .setHost("127.0.0.1").setPort(port).setMaxReconnectAttempts(2));
           client.connect().transform(firstRun -> {
