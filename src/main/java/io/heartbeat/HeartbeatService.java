@@ -1,6 +1,8 @@
 package io.heartbeat;
 
+import io.heartbeat.admin.AdminHooks;
 import io.heartbeat.admin.AdminVerticle;
+import io.heartbeat.admin.ReadinessCheck;
 import io.heartbeat.bus.Addresses;
 import io.heartbeat.bus.Commands;
 import io.heartbeat.bus.ConnectionIds;
@@ -127,8 +129,9 @@ public final class HeartbeatService {
     List<IoVerticle> instances = Collections.synchronizedList(new ArrayList<>());
     HeartbeatService[] self = new HeartbeatService[1];
     AdminVerticle admin = options.admin && config.adminEnabled()
-        ? new AdminVerticle(config, metrics.registry(), () -> self[0].ioKeys(),
-            () -> self[0].isReady(), () -> self[0].drain())
+        ? new AdminVerticle(config, metrics, new AdminHooks(() -> self[0].ioKeys(),
+            () -> self[0].node(), () -> self[0].readinessChecks(), () -> self[0].drain(),
+            () -> self[0].undrain()))
         : null;
     HeartbeatService service = new HeartbeatService(vertx, config, metrics, deployed, instances,
         admin);
@@ -228,12 +231,35 @@ public final class HeartbeatService {
    * part only where this node runs it, plus: at least one monitor is live in the cluster.
    */
   public boolean isReady() {
-    boolean ticking = metrics.monitorTicking(System.nanoTime());
-    boolean serving = !ioInstances.isEmpty()
-        && ioInstances.stream().allMatch(IoVerticle::isServing);
+    return readinessChecks().stream().allMatch(check -> check.up().getAsBoolean());
+  }
+
+  /** The named conditions of {@link #isReady()}, as the admin API's /ready shows them. */
+  private List<ReadinessCheck> readinessChecks() {
+    List<ReadinessCheck> checks = new ArrayList<>();
+    if (config.runsIo()) {
+      checks.add(new ReadinessCheck("client-port", () -> !ioInstances.isEmpty()
+          && ioInstances.stream().allMatch(io -> io.actualPort() > 0),
+          "the client port is not listening"));
+      checks.add(new ReadinessCheck("draining", () -> !isDraining(),
+          "draining: new connections are refused (DELETE /drain ends it)"));
+    }
+    if (config.runsMonitor()) {
+      checks.add(new ReadinessCheck("monitor-ticking",
+          () -> metrics.monitorTicking(System.nanoTime()),
+          "the monitor has not ticked within two ticks"));
+    }
     ClusterNode node = cluster;
-    return (ticking || !config.runsMonitor()) && (serving || !config.runsIo())
-        && (node == null || node.monitorReachable());
+    if (node != null) {
+      checks.add(new ReadinessCheck("cluster-monitors", node::monitorReachable,
+          "no live monitor is reachable in the cluster"));
+    }
+    return checks;
+  }
+
+  private synchronized boolean isDraining() {
+    return draining != null
+        || ioInstances.stream().anyMatch(io -> io.actualPort() > 0 && !io.isServing());
   }
 
   /**
@@ -253,6 +279,36 @@ public final class HeartbeatService {
       draining = Future.all(all).mapEmpty();
     }
     return draining;
+  }
+
+  /**
+   * Ends a drain: every I/O instance takes connections again ({@code {"action":"undrain"}}).
+   * Fails naming the instances that did not confirm; readiness stays DOWN while any of them still
+   * drains. A later {@link #drain()} starts a new drain.
+   */
+  public Future<Void> undrain() {
+    List<Integer> keys;
+    synchronized (this) {
+      draining = null;
+      keys = ioKeys();
+    }
+    List<Future<?>> all = new ArrayList<>();
+    DeliveryOptions wait = new DeliveryOptions().setSendTimeout(10_000);
+    for (int key : keys) {
+      all.add(vertx.eventBus().request(Addresses.ioInstance(key),
+          new JsonObject().put(Commands.ACTION, Commands.UNDRAIN), wait)
+          .recover(e -> Future.failedFuture("I/O instance " + key + ": " + e.getMessage())));
+    }
+    return Future.join(all).transform(ar -> {
+      List<String> failed = new ArrayList<>();
+      for (Future<?> f : all) {
+        if (f.failed()) {
+          failed.add(f.cause().getMessage());
+        }
+      }
+      return failed.isEmpty() ? Future.succeededFuture()
+          : Future.failedFuture(String.join("; ", failed));
+    });
   }
 
   /**
