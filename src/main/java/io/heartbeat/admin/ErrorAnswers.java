@@ -5,6 +5,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,14 +25,23 @@ final class ErrorAnswers {
     router.route().failureHandler(ErrorAnswers::failure);
     router.errorHandler(404, rc -> Replies.error(rc, 404, "no route "
         + rc.request().method() + " " + rc.request().path()));
-    router.errorHandler(405, rc -> Replies.error(rc, 405, "method " + rc.request().method()
-        + " not allowed on " + rc.request().path()));
+    router.errorHandler(405, ErrorAnswers::methodNotAllowed);
+  }
+
+  static void methodNotAllowed(RoutingContext rc) {
+    Replies.error(rc, 405, "method " + rc.request().method() + " not allowed on "
+        + rc.request().path());
   }
 
   private static void failure(RoutingContext rc) {
     Throwable failure = rc.failure();
     if (failure instanceof BadRequestException) {
       Replies.error(rc, 400, failure.getMessage());
+    } else if (failure instanceof HttpException http && http.getStatusCode() < 500) {
+      // vertx-web's own refusals, such as a query string that does not decode.
+      Throwable cause = http.getCause();
+      Replies.error(rc, http.getStatusCode(), "malformed request" + (cause == null ? ""
+          : ": " + cause.getMessage()));
     } else if (failure == null && rc.statusCode() == 413) {
       Replies.error(rc, 413, "request body larger than " + AdminVerticle.MAX_BODY_BYTES
           + " bytes; no admin route takes a body");

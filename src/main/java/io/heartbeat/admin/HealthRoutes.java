@@ -46,6 +46,10 @@ final class HealthRoutes {
     }
     router.get("/health").handler(HealthCheckHandler.createWithHealthChecks(live));
     router.get("/ready").handler(HealthCheckHandler.createWithHealthChecks(ready));
+    // Here, not by the router: the token check that follows matches every path and would
+    // otherwise turn a wrong method on these open routes into a 404.
+    router.route("/health").handler(ErrorAnswers::methodNotAllowed);
+    router.route("/ready").handler(ErrorAnswers::methodNotAllowed);
   }
 
   /** UP while the monitor has not ticked yet (starting) or ticked recently enough. */
