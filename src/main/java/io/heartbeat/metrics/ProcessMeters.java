@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmHeapPressureMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
@@ -20,27 +21,32 @@ import io.vertx.core.json.JsonObject;
  * Meters of the process around the service, bound while the admin API runs:
  * <ul>
  *   <li>Micrometer's JVM binders: memory ({@code jvm_memory_*_bytes}, {@code jvm_buffer_*}),
- *       GC ({@code jvm_gc_*}), threads ({@code jvm_threads_*}), class loading
+ *       GC ({@code jvm_gc_*}, including {@code jvm_gc_overhead}, the share of CPU time spent
+ *       in GC), threads ({@code jvm_threads_*}), class loading
  *       ({@code jvm_classes_*});</li>
  *   <li>process: CPU ({@code system_cpu_*}, {@code process_cpu_usage}), uptime
  *       ({@code process_uptime_seconds}, {@code process_start_time_seconds}), open files
  *       ({@code process_files_open_files}, {@code process_files_max_files});</li>
- *   <li>{@code heartbeat_build_info{version,java,transport}} = 1;</li>
+ *   <li>{@code heartbeat_build_info{version,java,transport,ioEdge}} = 1;</li>
  *   <li>{@code heartbeat_connections_limit}: maxConnections (0 = no limit);</li>
  *   <li>closes with reason node-lost, counted into
  *       {@code heartbeat_connections_closed_total{reason="node-lost"}} from the events this node's
  *       monitor publishes (a local consumer, so a cluster counts each close once, where it was
  *       decided).</li>
  * </ul>
- * {@link #close()} releases the GC listeners and the consumer.
+ * {@link #close()} releases the GC listeners and the consumer. The GC pause timer
+ * {@code jvm_gc_pause_seconds} appears after the first collection.
  */
 public final class ProcessMeters implements AutoCloseable {
 
   private final JvmGcMetrics gc;
+  private final JvmHeapPressureMetrics heapPressure;
   private final MessageConsumer<JsonObject> nodeLost;
 
-  private ProcessMeters(JvmGcMetrics gc, MessageConsumer<JsonObject> nodeLost) {
+  private ProcessMeters(JvmGcMetrics gc, JvmHeapPressureMetrics heapPressure,
+      MessageConsumer<JsonObject> nodeLost) {
     this.gc = gc;
+    this.heapPressure = heapPressure;
     this.nodeLost = nodeLost;
   }
 
@@ -50,6 +56,8 @@ public final class ProcessMeters implements AutoCloseable {
     new JvmMemoryMetrics().bindTo(registry);
     JvmGcMetrics gc = new JvmGcMetrics();
     gc.bindTo(registry);
+    JvmHeapPressureMetrics heapPressure = new JvmHeapPressureMetrics();
+    heapPressure.bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ClassLoaderMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
@@ -60,6 +68,7 @@ public final class ProcessMeters implements AutoCloseable {
         .tag("version", BuildInfo.version())
         .tag("java", System.getProperty("java.version", "unknown"))
         .tag("transport", vertx.isNativeTransportEnabled() ? "epoll" : "nio")
+        .tag("ioEdge", config.leanIoEdge() ? "lean" : "netserver")
         .register(registry);
     int limit = config.maxConnections();
     Gauge.builder("heartbeat.connections.limit", () -> limit)
@@ -72,12 +81,13 @@ public final class ProcessMeters implements AutoCloseable {
             metrics.countNodeLost();
           }
         });
-    return new ProcessMeters(gc, nodeLost);
+    return new ProcessMeters(gc, heapPressure, nodeLost);
   }
 
   @Override
   public void close() {
     gc.close();
+    heapPressure.close();
     nodeLost.unregister();
   }
 }
