@@ -296,7 +296,8 @@ public final class HeartbeatService {
       keys = ioKeys();
     }
     List<Future<?>> all = new ArrayList<>();
-    DeliveryOptions wait = new DeliveryOptions().setSendTimeout(10_000);
+    DeliveryOptions wait = new DeliveryOptions()
+        .setSendTimeout(AdminVerticle.DEFAULT_BUS_TIMEOUT_MS);
     for (int key : keys) {
       all.add(vertx.eventBus().request(Addresses.ioInstance(key),
           new JsonObject().put(Commands.ACTION, Commands.UNDRAIN), wait)

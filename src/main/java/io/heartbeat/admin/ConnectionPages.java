@@ -34,7 +34,8 @@ final class ConnectionPages {
    * "failedInstances":[{"ioKey","error"}]}}. {@code next} is the last id of this page when more
    * connections may follow, else null. Each instance's page is taken as sorted-by-id only after
    * sorting it here, and entries at or below {@code after} or past {@code limit} are dropped, so
-   * an instance answering more than asked cannot break the page.
+   * an instance answering more than asked cannot break the page. A reply that is not the
+   * expected shape counts as a failed instance.
    */
   static JsonObject merge(int node, long after, int limit, List<InstancePage> pages) {
     PriorityQueue<Cursor> heads = new PriorityQueue<>(Comparator.comparingLong(Cursor::headId));
@@ -45,8 +46,15 @@ final class ConnectionPages {
         failed.add(new JsonObject().put("ioKey", page.ioKey()).put("error", page.failure()));
         continue;
       }
-      instanceHasMore |= page.reply().getBoolean("more", false);
-      Cursor cursor = Cursor.of(page.reply().getJsonArray("connections", new JsonArray()), after);
+      Cursor cursor;
+      try {
+        cursor = Cursor.of(page.reply().getJsonArray("connections", new JsonArray()), after);
+        instanceHasMore |= page.reply().getBoolean("more", false);
+      } catch (ClassCastException e) {
+        failed.add(new JsonObject().put("ioKey", page.ioKey())
+            .put("error", "malformed reply: " + e.getMessage()));
+        continue;
+      }
       if (cursor.hasHead()) {
         heads.add(cursor);
       }

@@ -65,7 +65,13 @@ final class ConnectionRoutes {
     long id = Params.connectionId(rc.pathParam("id"));
     vertx.eventBus().<JsonObject>request(Addresses.ownerOf(id),
             new JsonObject().put(Commands.ACTION, Commands.DESCRIBE).put("id", id), timeout)
-        .onSuccess(m -> Replies.json(rc, 200, m.body()))
+        .onSuccess(m -> {
+          if (m.body() == null) {
+            Replies.error(rc, 500, "the I/O instance owning " + id + " answered nothing");
+          } else {
+            Replies.json(rc, 200, m.body());
+          }
+        })
         .onFailure(e -> busFailure(rc, id, e));
   }
 

@@ -70,6 +70,19 @@ class ConnectionPagesTest {
   }
 
   @Test
+  void malformedReplyCountsAsAFailedInstance() {
+    JsonObject merged = ConnectionPages.merge(0, -1, 10, List.of(
+        InstancePage.answered(1, page(false, 1)),
+        InstancePage.answered(2, new JsonObject().put("connections", "not an array")),
+        InstancePage.answered(3, new JsonObject().put("connections", new JsonArray().add(7)))));
+    assertEquals(List.of(1L), ids(merged));
+    assertTrue(merged.getBoolean("partial"));
+    assertEquals(2, merged.getJsonArray("failedInstances").size());
+    assertTrue(merged.getJsonArray("failedInstances").getJsonObject(0).getString("error")
+        .startsWith("malformed reply"));
+  }
+
+  @Test
   void unsortedOversizedAnswerAtOrBelowTheCursorIsTrimmed() {
     // An instance answering in the old format: everything, in any order, without "more".
     JsonObject merged = ConnectionPages.merge(0, 3, 2, List.of(
