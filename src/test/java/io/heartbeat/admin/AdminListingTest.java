@@ -12,6 +12,7 @@ import io.heartbeat.bus.ConnectionListQuery;
 import io.heartbeat.config.HeartbeatConfig;
 import io.heartbeat.metrics.HeartbeatMetrics;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
@@ -49,6 +50,7 @@ class AdminListingTest {
   private final List<Integer> keys = new ArrayList<>();
   private final AtomicBoolean portUp = new AtomicBoolean(true);
   private final AtomicBoolean undrainWorks = new AtomicBoolean(true);
+  private final AtomicBoolean undrainHangs = new AtomicBoolean(false);
   private HttpClient http;
   private int port;
 
@@ -63,7 +65,8 @@ class AdminListingTest {
     AdminHooks hooks = new AdminHooks(() -> keys, () -> NODE,
         () -> List.of(new ReadinessCheck("client-port", portUp::get, "port closed for a test")),
         Future::succeededFuture,
-        () -> undrainWorks.get() ? Future.succeededFuture()
+        () -> undrainHangs.get() ? Promise.<Void>promise().future()
+            : undrainWorks.get() ? Future.succeededFuture()
             : Future.failedFuture("I/O instance 1792: Unknown action \"undrain\""));
     AdminVerticle admin = new AdminVerticle(config, HeartbeatMetrics.standalone(), hooks,
         BUS_TIMEOUT_MS);
@@ -218,6 +221,16 @@ class AdminListingTest {
     }).onComplete(ctx.succeeding(refused -> ctx.verify(() -> {
       assertEquals(503, refused.status());
       assertTrue(refused.json().getString("error").contains("I/O instance 1792"));
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
+  void aRequestNothingAnswersGets503OnceTheRequestTimeoutPasses(VertxTestContext ctx) {
+    undrainHangs.set(true);
+    call(HttpMethod.DELETE, "/drain").onComplete(ctx.succeeding(reply -> ctx.verify(() -> {
+      assertEquals(503, reply.status());
+      assertEquals("the request was not answered in time", reply.json().getString("error"));
       ctx.completeNow();
     })));
   }
