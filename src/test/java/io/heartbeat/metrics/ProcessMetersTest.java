@@ -71,7 +71,7 @@ class ProcessMetersTest {
   }
 
   @Test
-  void countsNodeLostClosesPublishedOnThisNodeOnly(Vertx vertx, VertxTestContext ctx) {
+  void countsNodeLostClosesAndNoOtherReason(Vertx vertx, VertxTestContext ctx) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     HeartbeatMetrics metrics = new HeartbeatMetrics(registry);
     Context context = vertx.getOrCreateContext();
