@@ -13,8 +13,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.HashMap;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -57,8 +55,9 @@ class ConfigWatcherTest {
     JsonObject base = new JsonObject().put("configScanMs", 20).put("maxMissed", 50)
         .put("probeAfterMissed", 2);
     write(file, base);
-    ConfigLoader loader = new ConfigLoader(new HashMap<>(), new Properties());
-    HeartbeatConfig running = loader.load(file, true);
+    HeartbeatConfig running = ConfigLayers.validate(
+        new JsonObject().put(ConfigLayers.FILE_CONTENT, base.encode()), file.toString(),
+        new JsonObject());
     Deque<Setting> todo = new ArrayDeque<>();
     for (Setting s : Settings.all()) {
       if (s.reloadable()) {
@@ -91,7 +90,7 @@ class ConfigWatcherTest {
       current.put(next.key(), changed(next, published.value(next)));
       write(file, current.put("port", 16000 + ++step[0]));
     })).completion().compose(v -> vertx.deployVerticle(
-        new ConfigWatcherVerticle(file, loader, running)))
+        new ConfigWatcherVerticle(ConfigSources.of(file), running)))
         .onComplete(ctx.succeeding(id -> ctx.verify(() -> {
           Setting first = todo.peek();
           current.put(first.key(), changed(first, running.value(first)));
