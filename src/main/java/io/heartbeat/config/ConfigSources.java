@@ -102,19 +102,36 @@ public final class ConfigSources {
         });
   }
 
-  /** The one-line message for a store that could not be read. */
+  /** The one-line message for a file that could not be read at start-up. */
   ConfigException readFailure(Throwable error) {
+    if (missing(error)) {
+      return new ConfigException("Config file " + file + " does not exist; pass an existing"
+          + " file with -conf FILE, or omit -conf to use conf/config.json.");
+    }
+    return new ConfigException("Cannot read config file " + file + ": " + rootCause(error));
+  }
+
+  /** The one-line message for a file that could not be read at run time (settings stay). */
+  String rescanFailure(Throwable error) {
+    return "Cannot read config file " + file + " ("
+        + (missing(error) ? "it does not exist" : rootCause(error))
+        + "); the running settings stay.";
+  }
+
+  private static boolean missing(Throwable error) {
     for (Throwable t = error; t != null; t = t.getCause()) {
       if (t instanceof NoSuchFileException) {
-        return new ConfigException("Config file " + file + " does not exist; pass an existing"
-            + " file with -conf FILE, or omit -conf to use conf/config.json.");
+        return true;
       }
     }
+    return false;
+  }
+
+  private static String rootCause(Throwable error) {
     Throwable root = error;
     while (root.getCause() != null) {
       root = root.getCause();
     }
-    return new ConfigException(("Cannot read config file " + file + ": " + root)
-        .replaceAll("\\s*[\\r\\n]+\\s*", " "));
+    return String.valueOf(root).replaceAll("\\s*[\\r\\n]+\\s*", " ");
   }
 }

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * line per changed key, a warning for keys that need a restart, and the new effective settings
  * published on {@link Addresses#CONFIG_CHANGED}. A reading that fails validation, a file that
  * cannot be read (or half-written: not JSON yet) is rejected with one line, once per distinct
- * problem; the running settings stay. The retriever's timer lives on this verticle's context
+ * problem until a new valid configuration is read; the running settings stay. The retriever's timer lives on this verticle's context
  * and is closed with it.
  */
 public final class ConfigWatcherVerticle extends VerticleBase {
@@ -45,14 +45,12 @@ public final class ConfigWatcherVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     retriever = ConfigRetriever.create(vertx, sources.retrieverOptions(running.configScanMs()));
-    retriever.configStream().exceptionHandler(error -> problem(
-        sources.readFailure(error).getMessage() + "; the running settings stay."));
+    retriever.configStream().exceptionHandler(error -> problem(sources.rescanFailure(error)));
     retriever.listen(this::changed);
     // The first reading: whatever changed since the service read its settings applies now.
     return retriever.getConfig()
         .onSuccess(this::check)
-        .onFailure(error -> problem(sources.readFailure(error).getMessage()
-            + "; the running settings stay."))
+        .onFailure(error -> problem(sources.rescanFailure(error)))
         .otherwiseEmpty();
   }
 
@@ -81,10 +79,12 @@ public final class ConfigWatcherVerticle extends VerticleBase {
           + " The running settings stay.");
       return;
     }
-    lastProblem = null;
     if (seen.equals(lastSeen)) {
+      // Not a reason to forget the last problem: vertx-config does not order overlapping scans,
+      // so a slow scan can deliver the file as it was before the bad edit.
       return;
     }
+    lastProblem = null;
     JsonObject effective = running.toJson();
     for (Setting s : Settings.all()) {
       Object before = lastSeen.value(s);
