@@ -104,7 +104,8 @@ public final class HeartbeatApplication {
     }
     if (config.runsIo()) {
       OpenFilesLimit.processLimit().stream()
-          .mapToObj(limit -> OpenFilesLimit.warning(limit, config.maxConnections()))
+          .mapToObj(limit -> OpenFilesLimit.warning(limit, config.maxConnections(),
+              OpenFilesLimit.ownFiles(Runtime.getRuntime().availableProcessors())))
           .flatMap(java.util.Optional::stream).forEach(log::warn);
     }
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

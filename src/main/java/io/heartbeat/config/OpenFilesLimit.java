@@ -14,12 +14,23 @@ import java.util.OptionalLong;
 public final class OpenFilesLimit {
 
   /**
-   * Descriptors kept for the process's own files. An idle service holds about 60 on an 8-core
-   * machine (measured with /proc/PID/fd); this leaves room for a cluster and the admin API.
+   * Descriptors for the process's own files besides its event loops: jars, standard streams,
+   * listening sockets, admin connections, Hazelcast's selectors and member links.
    */
-  public static final long OWN_FILES = 200;
+  static final long OWN_FILES_BASE = 100;
+  /** Descriptors per event loop (epoll, eventfd and timerfd under native epoll). */
+  static final long FILES_PER_EVENT_LOOP = 3;
 
   private OpenFilesLimit() {
+  }
+
+  /**
+   * Descriptors the process needs besides its connections, with Vert.x's default of two event
+   * loops per core plus the acceptor: an idle single-node service held 27 on 2 cores
+   * (/proc/PID/fd), this allows 115.
+   */
+  public static long ownFiles(int cores) {
+    return OWN_FILES_BASE + FILES_PER_EVENT_LOOP * (2L * cores + 1);
   }
 
   /**
@@ -28,18 +39,20 @@ public final class OpenFilesLimit {
    *
    * @param limit the open-files limit of the process
    * @param maxConnections the maxConnections setting
+   * @param ownFiles descriptors the process needs besides connections ({@link #ownFiles})
    */
-  public static Optional<String> warning(long limit, int maxConnections) {
-    long needed = maxConnections + OWN_FILES;
+  public static Optional<String> warning(long limit, int maxConnections, long ownFiles) {
+    long needed = maxConnections + ownFiles;
     if (limit < 1 || maxConnections == 0 || limit >= needed) {
       return Optional.empty();
     }
-    long reachable = Math.max(0, limit - OWN_FILES);
+    long reachable = Math.max(0, limit - ownFiles);
     return Optional.of("Open-files limit " + limit + " is below maxConnections " + maxConnections
-        + " + " + OWN_FILES + " for the process's own files: connections beyond about "
-        + reachable + " will be refused. Raise the limit to at least " + needed
+        + " + " + ownFiles + " for the process's own files: connections beyond about "
+        + reachable + " cannot be accepted. Raise the limit to at least " + needed
         + " (ulimit -n " + needed + " before starting, or LimitNOFILE=" + needed
-        + " in the systemd unit) or set maxConnections to " + reachable + " or less.");
+        + " in the systemd unit)" + (reachable > 0 ? " or set maxConnections to " + reachable
+        + " or less." : "."));
   }
 
   /** The JVM's open-files limit (after the JVM raised it to the hard limit), if known. */
