@@ -186,4 +186,41 @@ class ConfigWatcherTest {
           ctx.completeNow();
         })));
   }
+
+  @Test
+  void aDefaultFileAbsentAtStartIsReadWhenItAppearsAndKeptWhenItGoes(Vertx vertx,
+      VertxTestContext ctx) throws Exception {
+    Path file = dir.resolve("config.json");
+    ConfigSources sources = ConfigSources.forMain(file, false,
+        new JsonObject().put("configScanMs", 20));
+    HeartbeatConfig running = sources.validate(new JsonObject());
+    LogCapture log = LogCapture.of(ConfigWatcherVerticle.class);
+    Promise<JsonObject> appeared = Promise.promise();
+    List<JsonObject> published = new CopyOnWriteArrayList<>();
+    vertx.eventBus().<JsonObject>consumer(Addresses.CONFIG_CHANGED, m -> {
+      published.add(m.body());
+      appeared.tryComplete(m.body());
+    }).completion()
+        .compose(v -> vertx.deployVerticle(new ConfigWatcherVerticle(sources, running)))
+        .compose(id -> vertx.executeBlocking(() -> {
+          write(file, new JsonObject().put("maxMissed", 7));
+          return null;
+        }))
+        .compose(v -> appeared.future())
+        .compose(change -> {
+          ctx.verify(() -> assertEquals(7, change.getInteger("maxMissed")));
+          return vertx.executeBlocking(() -> Files.deleteIfExists(file));
+        })
+        .compose(deleted -> log.lines().first(line -> line.contains("disappeared")))
+        .compose(line -> vertx.timer(10 * 20).map(line))
+        .onComplete(ctx.succeeding(line -> ctx.verify(() -> {
+          log.close();
+          assertTrue(line.startsWith("ERROR ") && line.contains("the running settings stay"),
+              line);
+          assertEquals(1, published.size(), "nothing more published: " + published);
+          assertEquals(1, log.lines().snapshot().stream()
+              .filter(l -> l.contains("disappeared")).count(), "once");
+          ctx.completeNow();
+        })));
+  }
 }
