@@ -187,7 +187,7 @@ public final class HeartbeatApplication {
    * cannot be built before the settings say whether it is clustered. Blocks the main thread only.
    */
   private static HeartbeatConfig readSettings(ConfigSources sources) throws Exception {
-    Vertx reader = Vertx.vertx();
+    Vertx reader = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
     try {
       return sources.read(reader).await(1, TimeUnit.MINUTES);
     } finally {
