@@ -46,7 +46,8 @@ public final class ConnectionCore implements FrameHandler {
   private int missedTicksAtClose = -1;
   private long closeDecidedNanos;
   private boolean ioErrorSeen;
-  /** When application data was first refused because the peer stopped reading; 0 if not. */
+  /** Whether application data was refused because the peer stopped reading, and since when. */
+  private boolean stoppedReading;
   private long stoppedReadingNanos;
 
   ConnectionCore(long id, ConnectionOutput out, ConnectionListener listener, CorePolicy policy,
@@ -177,13 +178,14 @@ public final class ConnectionCore implements FrameHandler {
       return false;
     }
     if (!out.writable()) {
-      if (stoppedReadingNanos == 0) {
-        stoppedReadingNanos = nowNanos | 1;
+      if (!stoppedReading) {
+        stoppedReading = true;
+        stoppedReadingNanos = nowNanos;
         listener.stoppedReading(this);
       }
       return false;
     }
-    stoppedReadingNanos = 0;
+    stoppedReading = false;
     out.write(frame);
     flushNeeded = false;
     out.flush();
@@ -200,14 +202,14 @@ public final class ConnectionCore implements FrameHandler {
    * read; clears the mark when it reads again.
    */
   boolean stoppedReadingFor(long tickNanos, long nowNanos) {
-    if (stoppedReadingNanos != 0 && out.writable()) {
-      stoppedReadingNanos = 0;
+    if (stoppedReading && out.writable()) {
+      stoppedReading = false;
     }
-    return stoppedReadingNanos != 0 && nowNanos - stoppedReadingNanos >= tickNanos;
+    return stoppedReading && nowNanos - stoppedReadingNanos >= tickNanos;
   }
 
   boolean isWatchedAsStoppedReading() {
-    return stoppedReadingNanos != 0;
+    return stoppedReading;
   }
 
   /**

@@ -29,6 +29,7 @@ final class ConnectionEvents implements ConnectionListener {
   private final HeartbeatMetrics metrics;
   private final EventBus bus;
   private final Supplier<HeartbeatConfig> config;
+  private final CorePolicy policy;
   private final Runnable afterClose;
   private final RateLimitedLog protocolLog = new RateLimitedLog(LOG, 10);
   private final RateLimitedLog ioLog = new RateLimitedLog(LOG, 10);
@@ -36,7 +37,7 @@ final class ConnectionEvents implements ConnectionListener {
   /** @param afterClose runs after each close is processed (a drain waits for the last one) */
   ConnectionEvents(ConnectionRegistry registry, TickChores chores, ConnectionLimits limits,
       IoStats stats, HeartbeatMetrics metrics, EventBus bus, Supplier<HeartbeatConfig> config,
-      Runnable afterClose) {
+      CorePolicy policy, Runnable afterClose) {
     this.registry = registry;
     this.chores = chores;
     this.limits = limits;
@@ -44,6 +45,7 @@ final class ConnectionEvents implements ConnectionListener {
     this.metrics = metrics;
     this.bus = bus;
     this.config = config;
+    this.policy = policy;
     this.afterClose = afterClose;
   }
 
@@ -58,7 +60,7 @@ final class ConnectionEvents implements ConnectionListener {
     if (acked) {
       stats.countAck();
     }
-    if (config.get().logHeartbeats()) {
+    if (policy.logHeartbeats) {
       LOG.info("Heartbeat from connection {} ({}){}", connection.id(),
           connection.remoteAddress(), acked ? ", acked" : ", not acked");
     }

@@ -10,6 +10,7 @@ final class CorePolicy {
 
   boolean ackHeartbeats;
   boolean dataCountsAsActivity;
+  boolean logHeartbeats;
 
   CorePolicy(HeartbeatConfig config) {
     apply(config);
@@ -18,5 +19,6 @@ final class CorePolicy {
   void apply(HeartbeatConfig config) {
     ackHeartbeats = config.ackHeartbeats();
     dataCountsAsActivity = config.dataCountsAsActivity();
+    logHeartbeats = config.logHeartbeats();
   }
 }

@@ -2,9 +2,7 @@ package io.heartbeat.server;
 
 import io.heartbeat.bus.ActivityBatch;
 import io.heartbeat.bus.Addresses;
-import io.heartbeat.bus.CloseCommand;
 import io.heartbeat.bus.LifecycleEvents;
-import io.heartbeat.bus.ProbeCommand;
 import io.heartbeat.config.HeartbeatConfig;
 import io.heartbeat.metrics.HeartbeatMetrics;
 import io.heartbeat.metrics.IoStats;
@@ -14,7 +12,6 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
@@ -108,14 +105,15 @@ public final class IoVerticle extends VerticleBase implements Acceptor {
     chores = new TickChores(registry, now);
     drain = new Drain(ioKey, vertx, registry, port, () -> config, goodbyes, this::reopen);
     events = new ConnectionEvents(registry, chores, limits, stats, metrics, bus, () -> config,
-        drain::closedOne);
+        policy, drain::closedOne);
     IoCommands commands = new IoCommands(ioKey, registry, encoder, bus, () -> config, goodbyes,
         drain);
     List<Future<?>> ready = new ArrayList<>();
     ready.add(bus.consumer(Addresses.ioInstance(ioKey), commands::onOwnCommand).completion());
     ready.add(bus.consumer(Addresses.COMMAND, commands::onApplicationCommand).completion());
-    ready.add(bus.<Buffer>consumer(Addresses.ioClose(ioKey), this::onClose).completion());
-    ready.add(bus.<Buffer>consumer(Addresses.ioProbe(ioKey), this::onProbe).completion());
+    MonitorCommands monitor = new MonitorCommands(chores, () -> config, goodbyes, stats);
+    ready.add(bus.<Buffer>consumer(Addresses.ioClose(ioKey), monitor::onClose).completion());
+    ready.add(bus.<Buffer>consumer(Addresses.ioProbe(ioKey), monitor::onProbe).completion());
     ready.add(bus.<JsonObject>consumer(Addresses.MONITOR_RESYNC, m -> router.snapshot(bus,
         m.body() == null ? new JsonObject() : m.body(), registry.snapshot(System.nanoTime())))
         .completion());
@@ -192,23 +190,6 @@ public final class IoVerticle extends VerticleBase implements Acceptor {
     }
     chores.closeWithoutFirstFrame(now, config.firstFrameTimeoutMs() * 1_000_000);
     chores.closeSlowConsumers(now, tickNanos);
-  }
-
-  private void onClose(Message<Buffer> message) {
-    HeartbeatConfig c = config;
-    message.reply(chores.closeIfSilent(CloseCommand.fromBuffer(message.body()), System::nanoTime,
-        c.tickMs() * 1_000_000, c.windowMs() * 1_000_000, c.maxMissed(),
-        goodbyes.of(LifecycleEvents.TIMEOUT)).toBuffer());
-  }
-
-  private void onProbe(Message<Buffer> message) {
-    long tickNanos = config.tickMs() * 1_000_000;
-    // A tenth of a tick less, for timer jitter: a connection silent that long is silent enough.
-    int sent = chores.probe(ProbeCommand.fromBuffer(message.body()), System.nanoTime(),
-        config.probeAfterMissed() * tickNanos - tickNanos / 10);
-    for (int i = 0; i < sent; i++) {
-      stats.countProbe();
-    }
   }
 
   private void reconfigure(JsonObject json) {

@@ -32,15 +32,21 @@ public final class NetServerPort implements ClientPort {
 
   private static final AtomicInteger ANY_PORT_GROUPS = new AtomicInteger();
 
+  /** Acks sent in one write at most: a block of them is shared, and sliced for fewer. */
+  private static final int ACKS_PER_BLOCK = 512;
+
   private final NetServerOptions options;
   private final HeartbeatConfig config;
   private final Buffer[] emptyFrames;
+  private final Buffer ackBlock;
   private NetServer server;
 
-  private NetServerPort(NetServerOptions options, HeartbeatConfig config, Buffer[] emptyFrames) {
+  private NetServerPort(NetServerOptions options, HeartbeatConfig config, Buffer[] emptyFrames,
+      Buffer ackBlock) {
     this.options = options;
     this.config = config;
     this.emptyFrames = emptyFrames;
+    this.ackBlock = ackBlock;
   }
 
   /** The factory of one process's client port. */
@@ -51,7 +57,11 @@ public final class NetServerPort implements ClientPort {
     for (int type = 0; type < empty.length; type++) {
       empty[type] = Buffer.buffer(encoder.frameBytes(type, null));
     }
-    return () -> new NetServerPort(options, config, empty);
+    Buffer block = Buffer.buffer(ACKS_PER_BLOCK * empty[FrameType.HEARTBEAT_ACK].length());
+    for (int i = 0; i < ACKS_PER_BLOCK; i++) {
+      block.appendBuffer(empty[FrameType.HEARTBEAT_ACK]);
+    }
+    return () -> new NetServerPort(options, config, empty, block);
   }
 
   static NetServerOptions options(HeartbeatConfig config) {
@@ -85,7 +95,7 @@ public final class NetServerPort implements ClientPort {
       if (keepAlive != null) {
         keepAlive.apply(socket);
       }
-      NetSocketConnection.serve(socket, acceptor, emptyFrames, scratch);
+      NetSocketConnection.serve(socket, acceptor, emptyFrames, ackBlock, scratch);
     });
     return created.listen().map(NetServer::actualPort);
   }

@@ -17,7 +17,10 @@ final class ReadScratch {
   private final byte[] array = new byte[BYTES];
   private final ByteBuf view = Unpooled.wrappedBuffer(array);
 
-  /** Feeds {@code read} to {@code core} in scratch-sized pieces, all read at {@code nowNanos}. */
+  /**
+   * Feeds {@code read} to {@code core} in scratch-sized pieces, all read at {@code nowNanos},
+   * then tells it the read is complete (its acks go out).
+   */
   void feed(Buffer read, ConnectionCore core, long nowNanos) {
     int length = read.length();
     for (int from = 0; from < length; from += BYTES) {
@@ -26,5 +29,6 @@ final class ReadScratch {
       view.setIndex(0, to - from);
       core.onBytes(view, nowNanos);
     }
+    core.onReadComplete();
   }
 }

@@ -3,6 +3,7 @@ package io.heartbeat.operations;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.heartbeat.testing.TestServices;
 import io.heartbeat.HeartbeatService;
 import io.heartbeat.bus.Addresses;
 import io.heartbeat.bus.Commands;
@@ -24,7 +25,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class ProtectionTest {
 
   private static Future<HeartbeatService> start(Vertx vertx, JsonObject settings) throws Exception {
-    return HeartbeatService.start(vertx, HeartbeatConfig.fromJson(settings.put("port", 0)
+    return HeartbeatService.start(vertx, HeartbeatConfig.fromJson(settings
+        .put("port", 0).put("ioEdge", TestServices.ioEdge())
         .put("ioInstances", 1)), null, 0);
   }
 
