@@ -14,7 +14,7 @@ import com.hazelcast.kubernetes.KubernetesProperties;
 import com.hazelcast.shaded.org.snakeyaml.engine.v2.api.Load;
 import com.hazelcast.shaded.org.snakeyaml.engine.v2.api.LoadSettings;
 import io.heartbeat.HeartbeatService;
-import io.heartbeat.config.ConfigLoader;
+import io.heartbeat.config.ConfigLayers;
 import io.heartbeat.config.HeartbeatConfig;
 import io.heartbeat.config.Setting;
 import io.heartbeat.config.Settings;
@@ -38,7 +38,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -169,7 +168,7 @@ class ManifestTest {
     assertEquals(SAMPLE_POD_IP, podConfig().clusterHost());
     assertEquals("0.0.0.0", podConfig().adminHost(), "probes come from outside the pod");
     // Every value validated the way the service validates it at start.
-    new ConfigLoader(unitEnv, new Properties()).parse("{}", UNIT);
+    environmentConfig(unitEnv, UNIT);
   }
 
   @Test
@@ -181,7 +180,7 @@ class ManifestTest {
         + " ms vs drain " + drainMs(pod) + " ms");
 
     Map<String, String> unit = unitDirectives();
-    HeartbeatConfig host = new ConfigLoader(unitEnvironment(), new Properties()).parse("{}", UNIT);
+    HeartbeatConfig host = environmentConfig(unitEnvironment(), UNIT);
     long stopMs = Long.parseLong(unit.get("TimeoutStopSec")) * 1000L;
     assertTrue(stopMs > drainMs(host), "TimeoutStopSec " + stopMs + " ms vs drain "
         + drainMs(host) + " ms");
@@ -243,7 +242,15 @@ class ManifestTest {
   }
 
   private static HeartbeatConfig podConfig() throws Exception {
-    return new ConfigLoader(podEnvironment(), new Properties()).parse("{}", K8S);
+    return environmentConfig(podEnvironment(), K8S);
+  }
+
+  /** The settings a process started with {@code env} (and no config file) runs on. */
+  private static HeartbeatConfig environmentConfig(Map<String, String> env, Object where)
+      throws Exception {
+    return ConfigLayers.validate(new JsonObject(new java.util.HashMap<>(env)),
+        String.valueOf(where),
+        new JsonObject());
   }
 
   private static Config hazelcast(HeartbeatConfig config) throws IOException {
