@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.heartbeat.HeartbeatService;
 import io.heartbeat.config.HeartbeatConfig;
+import io.heartbeat.server.netty.KeepAliveTuning;
 import io.heartbeat.testing.FrameClient;
 import io.heartbeat.testing.ServiceEvents;
 import io.heartbeat.testing.ServiceSettings;
@@ -133,7 +134,7 @@ class TcpKeepAliveTest extends ServiceTest {
             .setTcpKeepAlive(true))
         .connectHandler(socket -> {
           Channel channel = ((NetSocketInternal) socket).channelHandlerContext().channel();
-          boolean applied = new TcpKeepAliveTuner(settings).apply(channel);
+          boolean applied = new KeepAliveTuning(settings).apply(socket);
           tuned.complete(List.of(applied, channel.getClass().getSimpleName(),
               channel.config().getOption(ChannelOption.SO_KEEPALIVE), readBack(channel)));
         })
