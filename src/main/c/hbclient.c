@@ -340,6 +340,9 @@ static void swarm_event(void *user, const hb_event *ev) {
     case HB_EV_PROBE: sc->stats->probes++; break;
     case HB_EV_DATA: sc->stats->data++; break;
     case HB_EV_DISCONNECTED:
+      if (ev->reason == HB_REASON_LOCAL) {
+        break; /* our own GOODBYE at the end of the run */
+      }
       sc->stats->closes++;
       fprintf(stderr, "hbclient: connection %ld closed: %s\n", sc->index,
               reason_name(ev->reason));
@@ -438,7 +441,6 @@ static int run_swarm(const options *o) {
       if (hb_client_state(&conns[i].c) != HB_STATE_IDLE) {
         live++;
         hb_client_goodbye(&conns[i].c, "closed", 6);
-        stats.closes--; /* our own goodbye is an expected close */
       }
       if (conns[i].fd >= 0) {
         close(conns[i].fd);
