@@ -825,6 +825,25 @@ static void restart_sends_hello_again_with_requested_interval(void) {
   CHECK_EQ(get32(f.out + 8, 0), 2500);
 }
 
+static void ends_while_waiting_for_welcome(void) {
+  fake f;
+  hb_client c;
+  size_t hello;
+  memset(&f, 0, sizeof f);
+  start_v11(&c, &f, 0, NULL);
+  hello = f.out_len;
+  CHECK_EQ(hb_client_send_data(&c, (const uint8_t *)"x", 1), HB_ERR_STATE); /* not yet */
+  CHECK_EQ(hb_client_goodbye(&c, "closed", 6), HB_OK);
+  expect_frame(&f, hello, HB_GOODBYE, "closed", 6, 0);
+  expect_disconnected(&c, &f, HB_REASON_LOCAL);
+
+  memset(&f, 0, sizeof f);
+  start_v11(&c, &f, 0, NULL);
+  f.in_closed = 1;                                           /* closed without a word */
+  hb_client_process(&c, 10);
+  expect_disconnected(&c, &f, HB_REASON_PEER_CLOSED);
+}
+
 /* ---- backoff ---- */
 
 static uint32_t fixed_random(void *ctx) {
@@ -914,6 +933,7 @@ static const test_case TESTS[] = {
     {"takeover_goodbye_replaced_after_welcome", takeover_goodbye_replaced_after_welcome},
     {"malformed_welcome_is_illegal", malformed_welcome_is_illegal},
     {"waiting_for_welcome_times_out", waiting_for_welcome_times_out},
+    {"ends_while_waiting_for_welcome", ends_while_waiting_for_welcome},
     {"restart_sends_hello_again_with_requested_interval",
      restart_sends_hello_again_with_requested_interval},
     {"backoff_bounds_double_to_the_cap", backoff_bounds_double_to_the_cap},
