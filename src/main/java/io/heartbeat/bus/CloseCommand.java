@@ -21,9 +21,7 @@ public record CloseCommand(long[] ids) {
 
   /** The message body. */
   public Buffer toBuffer() {
-    Buffer out = Buffer.buffer(IdArrays.bytes(ids.length, 8));
-    IdArrays.append(out, ids);
-    return out;
+    return IdArrays.toBuffer(ids);
   }
 
   /**

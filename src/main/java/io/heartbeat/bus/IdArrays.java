@@ -17,6 +17,13 @@ final class IdArrays {
     return out;
   }
 
+  /** A buffer holding just {@code ids}, count first. */
+  static Buffer toBuffer(long[] ids) {
+    Buffer out = Buffer.buffer(bytes(ids.length, 8));
+    append(out, ids);
+    return out;
+  }
+
   /** Appends the count (4 bytes) and the ids (8 bytes each). */
   static void append(Buffer out, long[] ids) {
     out.appendInt(ids.length);

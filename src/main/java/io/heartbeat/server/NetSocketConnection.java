@@ -85,7 +85,8 @@ final class NetSocketConnection implements ConnectionOutput {
     int blockAcks = ackBlock.length() / FrameDecoder.HEADER_BYTES;
     while (pendingAcks > 0) {
       int n = Math.min(pendingAcks, blockAcks);
-      socket.write(n == blockAcks ? ackBlock : ackBlock.slice(0, n * FrameDecoder.HEADER_BYTES));
+      socket.write(n == blockAcks ? ackBlock : n == 1 ? emptyFrames[FrameType.HEARTBEAT_ACK]
+          : ackBlock.slice(0, n * FrameDecoder.HEADER_BYTES));
       pendingAcks -= n;
     }
   }
