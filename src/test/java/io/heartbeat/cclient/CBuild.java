@@ -1,5 +1,6 @@
 package io.heartbeat.cclient;
 
+import io.heartbeat.testing.Prerequisites;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -7,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * Builds the C library (src/main/c) with make, and runs the tools its tests need. A missing
@@ -53,14 +53,8 @@ public final class CBuild {
     } catch (IOException | InterruptedException e) {
       found = false;
     }
-    if (found) {
-      return;
-    }
-    String message = tool + " is not installed; install it with: apt-get install " + debianPackage;
-    if ("true".equals(System.getenv("CI"))) {
-      Assertions.fail(message);
-    }
-    Assumptions.abort(message);
+    Prerequisites.require(found, tool + " is not installed, the C library cannot be built or"
+        + " checked", "apt-get install " + debianPackage);
   }
 
   /** Runs {@code command} in the project directory; waits up to two minutes. */
