@@ -118,6 +118,13 @@ int hb_client_init(hb_client *c, const hb_config *cfg) {
         return HB_ERR_ARG;
       }
     }
+    /* The server closes a HELLO whose token is not printable ASCII without a word: say it here. */
+    for (i = 0; i < cfg->token_len; i++) {
+      uint8_t b = (uint8_t)cfg->token[i];
+      if (b < 0x21 || b > 0x7e) {
+        return HB_ERR_ARG;
+      }
+    }
   }
   memset(c, 0, sizeof *c);
   c->clock = cfg->clock;

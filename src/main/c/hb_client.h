@@ -122,9 +122,11 @@ typedef struct hb_config {
   uint32_t server_timeout_ms;  /* judge the server dead after this long without receiving
                                   anything; 0 = never */
   int byte_order;              /* HB_LITTLE_ENDIAN (the protocol's default) or HB_BIG_ENDIAN */
-  const char *client_id;       /* NULL: version 1 (no HELLO); else 1..128 bytes, no controls */
+  const char *client_id;       /* NULL: version 1 (no HELLO); else 1..128 bytes of UTF-8
+                                  without control characters (UTF-8 is not checked here) */
   uint16_t client_id_len;
-  const char *token;           /* HELLO credential, e.g. a JWT; NULL or "" for none */
+  const char *token;           /* HELLO credential, e.g. a JWT: printable ASCII (0x21..0x7e),
+                                  up to 4096 bytes; NULL or "" for none */
   uint16_t token_len;
   uint8_t *rx_buf;             /* largest payload accepted = rx_cap; longer is illegal */
   uint32_t rx_cap;

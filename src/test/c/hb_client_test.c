@@ -259,6 +259,12 @@ static void init_refuses_bad_settings(void) {
   cfg.token_len = 5;
   cfg.token = NULL;
   CHECK_EQ(hb_client_init(&c, &cfg), HB_ERR_ARG);
+  cfg.token = "t k";
+  cfg.token_len = 3;
+  CHECK_EQ(hb_client_init(&c, &cfg), HB_ERR_ARG);          /* token: printable ASCII only */
+  cfg.token = "t\x7f";
+  cfg.token_len = 2;
+  CHECK_EQ(hb_client_init(&c, &cfg), HB_ERR_ARG);
   cfg.token = "tok";
   cfg.token_len = 3;
   cfg.tx_cap = 8 + 8 + 3 + 2;                               /* HELLO would not fit */
