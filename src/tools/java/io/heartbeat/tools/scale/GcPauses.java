@@ -16,10 +16,23 @@ import javax.management.openmbean.CompositeData;
  */
 final class GcPauses {
 
-  private final List<Long> pausesMs = new ArrayList<>();
-  private volatile boolean recording;
+  /** The pauses seen from {@link #record()} until {@link #stop()}. */
+  static final class Recording {
+    private final List<Long> pausesMs = new ArrayList<>();
+    private volatile boolean open = true;
+
+    /** Stops recording and returns the pauses seen, in ms. */
+    long[] stop() {
+      open = false;
+      synchronized (pausesMs) {
+        return pausesMs.stream().mapToLong(Long::longValue).toArray();
+      }
+    }
+  }
+
+  private final List<Recording> recordings = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final NotificationListener listener = (notification, handback) -> {
-    if (!recording || !GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION
+    if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION
         .equals(notification.getType())) {
       return;
     }
@@ -28,8 +41,12 @@ final class GcPauses {
     if (info.getGcName().contains("Concurrent") || "System.gc()".equals(info.getGcCause())) {
       return;
     }
-    synchronized (pausesMs) {
-      pausesMs.add(info.getGcInfo().getDuration());
+    for (Recording r : recordings) {
+      if (r.open) {
+        synchronized (r.pausesMs) {
+          r.pausesMs.add(info.getGcInfo().getDuration());
+        }
+      }
     }
   };
 
@@ -39,20 +56,11 @@ final class GcPauses {
     }
   }
 
-  /** Starts a new recording. */
-  void start() {
-    synchronized (pausesMs) {
-      pausesMs.clear();
-    }
-    recording = true;
-  }
-
-  /** Stops recording and returns the pauses seen, in ms. */
-  long[] stop() {
-    recording = false;
-    synchronized (pausesMs) {
-      return pausesMs.stream().mapToLong(Long::longValue).toArray();
-    }
+  /** Starts a recording (several may be open at once). */
+  Recording record() {
+    Recording r = new Recording();
+    recordings.add(r);
+    return r;
   }
 
   /** The collector names, for the report. */

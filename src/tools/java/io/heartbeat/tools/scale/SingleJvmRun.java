@@ -35,6 +35,7 @@ final class SingleJvmRun {
     SyntheticFleet fleet = new SyntheticFleet(size, settings.ioKeys(), settings.tickMs(),
         settings.silentPerTick());
     long baseBytes = Heap.usedAfterGc();
+    GcPauses.Recording whole = gc.record();
     long t0 = 1_000_000_000_000L;
     LivenessTable table = newTable(t0);
     for (int i = 0; i < size; i++) {
@@ -50,11 +51,12 @@ final class SingleJvmRun {
     long batchBytes = 0;
     long batchMessages = 0;
     long closes = 0;
+    GcPauses.Recording steady = null;
     long probes = 0;
     for (int k = 1; k <= ticks; k++) {
       boolean measured = k > settings.warmupTicks();
       if (k == settings.warmupTicks() + 1) {
-        gc.start();
+        steady = gc.record();
       }
       long now = t0 + k * tickNanos;
       long cpu0 = THREADS.getCurrentThreadCpuTime();
@@ -91,7 +93,7 @@ final class SingleJvmRun {
         }
       }
     }
-    long[] pauses = gc.stop();
+    long[] pauses = steady.stop();
     long steadyBytes = Heap.usedAfterGc() - baseBytes;
     int n = settings.ticks();
     Figures f = new Figures().put("connections", size)
@@ -106,17 +108,18 @@ final class SingleJvmRun {
         .put("monitor CPU % of a core", cpuNanos / 1e6 / n / settings.tickMs() * 100)
         .put("closes/tick", (double) closes / n)
         .put("probes/tick", (double) probes / n)
-        .put("GC pauses", pauses.length)
-        .put("GC pause ms p99", Percentiles.of(pauses, 99))
-        .put("GC pause ms max", Percentiles.max(pauses));
+        .put("GC pauses (ticks)", pauses.length)
+        .put("GC pause ms p99 (ticks)", Percentiles.of(pauses, 99))
+        .put("GC pause ms max (ticks)", Percentiles.max(pauses));
     long now = t0 + (ticks + 1) * tickNanos;
     table = null;
     Heap.usedAfterGc();
-    gc.start();
     fullRebuild(fleet, now, f);
     new ShareRebuild(settings).run(fleet, now, f);
-    long[] rebuildPauses = gc.stop();
-    f.put("GC pause ms max (rebuilds)", Percentiles.max(rebuildPauses));
+    long[] all = whole.stop();
+    f.put("GC pauses (whole run)", all.length)
+        .put("GC pause ms p99 (whole run)", Percentiles.of(all, 99))
+        .put("GC pause ms max (whole run)", Percentiles.max(all));
     return f;
   }
 

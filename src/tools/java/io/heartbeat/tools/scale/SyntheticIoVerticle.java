@@ -1,0 +1,105 @@
+package io.heartbeat.tools.scale;
+
+import io.heartbeat.bus.ActivityBatch;
+import io.heartbeat.bus.Addresses;
+import io.heartbeat.bus.Commands;
+import io.heartbeat.bus.LifecycleEvents;
+import io.heartbeat.server.ActivityRouter;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * An I/O instance without sockets, for the clustered scale model: it owns a
+ * {@link SyntheticFleet} of one instance key and speaks the I/O side of the bus like
+ * {@code IoVerticle}: one activity batch per tick through the node's real router, a snapshot
+ * through the router for each resync request, and close batches answered as an owner whose
+ * connections really were silent (closed, CONNECTION_CLOSED published, a new device connecting
+ * in the slot, CONNECTION_OPENED published).
+ */
+final class SyntheticIoVerticle extends VerticleBase {
+
+  private final int ioKey;
+  private final int size;
+  private final ModelSettings settings;
+  private final ActivityRouter router;
+  private final AtomicLong entriesSent;
+  private SyntheticFleet fleet;
+  private EventBus bus;
+
+  SyntheticIoVerticle(int ioKey, int size, ModelSettings settings, ActivityRouter router,
+      AtomicLong entriesSent) {
+    this.ioKey = ioKey;
+    this.size = size;
+    this.settings = settings;
+    this.router = router;
+    this.entriesSent = entriesSent;
+  }
+
+  @Override
+  public Future<?> start() {
+    bus = vertx.eventBus();
+    fleet = new SyntheticFleet(size, new int[] {ioKey}, settings.tickMs(),
+        settings.silentPerTick());
+    Future<Void> commands = bus.<JsonObject>consumer(Addresses.ioInstance(ioKey), this::onCommand)
+        .completion();
+    Future<Void> resync = bus.<JsonObject>consumer(Addresses.MONITOR_RESYNC,
+        m -> router.snapshot(bus, m.body() == null ? new JsonObject() : m.body(),
+            fleet.snapshot(0, (settings.maxMissed() - 1) * settings.tickMs()))).completion();
+    vertx.setPeriodic(settings.tickMs(), t -> flush());
+    return Future.all(commands, resync);
+  }
+
+  /** The ids held now, read on the instance's own event loop. */
+  Future<long[]> ids() {
+    io.vertx.core.Promise<long[]> ids = io.vertx.core.Promise.promise();
+    context.runOnContext(v -> {
+      long[] out = new long[fleet.size()];
+      for (int i = 0; i < out.length; i++) {
+        out[i] = fleet.id(i);
+      }
+      ids.complete(out);
+    });
+    return ids.future();
+  }
+
+  private void flush() {
+    fleet.silenceSome();
+    Buffer batch = fleet.activityBatches()[0];
+    entriesSent.addAndGet(ActivityBatch.size(batch));
+    router.activity(bus, batch);
+  }
+
+  private void onCommand(Message<JsonObject> message) {
+    JsonObject body = message.body();
+    String action = body.getString(Commands.ACTION);
+    if (!Commands.CLOSE.equals(action)) {
+      return;
+    }
+    JsonArray ids = body.getJsonArray("ids");
+    JsonArray closed = new JsonArray();
+    JsonArray unknown = new JsonArray();
+    for (int i = 0; i < ids.size(); i++) {
+      long id = ids.getLong(i);
+      int slot = fleet.slotOf(id);
+      if (slot < 0) {
+        unknown.add(id);
+        continue;
+      }
+      closed.add(id);
+      long next = fleet.replace(slot);
+      bus.publish(Addresses.CONNECTION_CLOSED, LifecycleEvents.closed(id, "synthetic",
+          LifecycleEvents.TIMEOUT, settings.maxMissed() * settings.tickMs(), settings.maxMissed(),
+          -1));
+      bus.publish(Addresses.CONNECTION_OPENED, LifecycleEvents.opened(next, "synthetic",
+          "synthetic", System.currentTimeMillis()));
+    }
+    message.reply(new JsonObject().put("closed", closed).put("refused", new JsonArray())
+        .put("unknown", unknown));
+  }
+}
