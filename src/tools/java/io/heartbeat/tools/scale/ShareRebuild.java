@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The rebuild of a lost monitor's share, through the real cluster code in one JVM: three
@@ -65,10 +66,15 @@ final class ShareRebuild {
     tables[2] = null;
     Vertx vertx = Vertx.vertx();
     try {
+      java.lang.management.ThreadMXBean threads =
+          java.lang.management.ManagementFactory.getThreadMXBean();
+      AtomicLong monitorCpu = new AtomicLong();
       long start = System.nanoTime();
+      long ioCpu0 = threads.getCurrentThreadCpuTime();
       List<CompletableFuture<Void>> done = new ArrayList<>();
       for (int m = 0; m < 2; m++) {
-        done.add(survive(vertx, after, three.get(m).id(), tables[m], fleet.instances(), now));
+        done.add(survive(vertx, after, three.get(m).id(), tables[m], fleet.instances(), now,
+            monitorCpu));
       }
       for (int m = 0; m < 2; m++) {
         JsonObject request = ScaleBridge.resyncRequest(three.get(m).id(), after);
@@ -78,13 +84,16 @@ final class ShareRebuild {
           router.snapshot(vertx.eventBus(), request, fleet.snapshot(k, silentAgeMs));
         }
       }
+      long ioCpu = threads.getCurrentThreadCpuTime() - ioCpu0;
       CompletableFuture.allOf(done.toArray(new CompletableFuture[0])).get(5, TimeUnit.MINUTES);
       long took = System.nanoTime() - start;
       if (tables[0].size() + tables[1].size() != fleet.size()) {
         throw new IllegalStateException("survivors track " + (tables[0].size()
             + tables[1].size()) + " of " + fleet.size());
       }
-      f.put("lost share (1 of 3 monitors)", lost).put("share rebuild ms", took / 1e6);
+      f.put("lost share (1 of 3 monitors)", lost).put("share rebuild ms", took / 1e6)
+          .put("share rebuild CPU ms, I/O side", ioCpu / 1e6)
+          .put("share rebuild CPU ms, monitor side", monitorCpu.get() / 1e6);
     } finally {
       vertx.close().await(30, TimeUnit.SECONDS);
     }
@@ -92,14 +101,19 @@ final class ShareRebuild {
 
   /** A surviving monitor: on its own event loop, drop what moved away, then apply its share. */
   private static CompletableFuture<Void> survive(Vertx vertx, MonitorView view, String id,
-      LivenessTable table, int answers, long now) throws Exception {
+      LivenessTable table, int answers, long now, AtomicLong cpu) throws Exception {
+    java.lang.management.ThreadMXBean threads =
+        java.lang.management.ManagementFactory.getThreadMXBean();
     CompletableFuture<Void> registered = new CompletableFuture<>();
     CompletableFuture<Void> done = new CompletableFuture<>();
     AtomicInteger received = new AtomicInteger();
     Context loop = vertx.getOrCreateContext();
     loop.runOnContext(v -> {
+      long cpu0 = threads.getCurrentThreadCpuTime();
       table.removeMatching(c -> !ScaleBridge.tracks(view, id, c), (c, missed) -> { });
+      cpu.addAndGet(threads.getCurrentThreadCpuTime() - cpu0);
       vertx.eventBus().<Buffer>localConsumer(Addresses.monitorActivity(id), message -> {
+        long handlerCpu0 = threads.getCurrentThreadCpuTime();
         Buffer batch = message.body();
         for (int i = 0; i < ActivityBatch.size(batch); i++) {
           long c = ActivityBatch.idAt(batch, i);
@@ -107,6 +121,7 @@ final class ShareRebuild {
             table.activity(c, now - ActivityBatch.ageMsAt(batch, i) * 1_000_000L);
           }
         }
+        cpu.addAndGet(threads.getCurrentThreadCpuTime() - handlerCpu0);
         if (received.incrementAndGet() == answers) {
           done.complete(null);
         }

@@ -45,6 +45,7 @@ final class SingleJvmRun {
     TickGuard guard = new TickGuard(tickNanos);
     int ticks = settings.warmupTicks() + settings.ticks();
     double[] sweepMs = new double[settings.ticks()];
+    double[] sweepCpuMs = new double[settings.ticks()];
     double[] applyMs = new double[settings.ticks()];
     long cpuNanos = 0;
     long heartbeats = 0;
@@ -66,6 +67,7 @@ final class SingleJvmRun {
       }
       LivenessTable.SweepResult result = table.sweep(now);
       long sweepNanos = System.nanoTime() - wall0;
+      long sweepCpuNanos = THREADS.getCurrentThreadCpuTime() - cpu0;
       int closed = closeConfirmed(table, fleet, result.closeByOwner());
       long cpuMonitor = THREADS.getCurrentThreadCpuTime() - cpu0;
       fleet.silenceSome();
@@ -82,6 +84,7 @@ final class SingleJvmRun {
       if (measured) {
         int m = k - settings.warmupTicks() - 1;
         sweepMs[m] = sweepNanos / 1e6;
+        sweepCpuMs[m] = sweepCpuNanos / 1e6;
         applyMs[m] = applyNanos / 1e6;
         cpuNanos += cpuMonitor;
         heartbeats += applied;
@@ -100,6 +103,8 @@ final class SingleJvmRun {
         .put("sweep ms p50", Percentiles.of(sweepMs.clone(), 50))
         .put("sweep ms p99", Percentiles.of(sweepMs.clone(), 99))
         .put("sweep ms max", Percentiles.max(sweepMs))
+        .put("sweep CPU ms p50", Percentiles.of(sweepCpuMs.clone(), 50))
+        .put("sweep CPU ms p99", Percentiles.of(sweepCpuMs.clone(), 99))
         .put("activity apply ms p50", Percentiles.of(applyMs.clone(), 50))
         .put("monitor heap B/conn", (double) Math.max(filledBytes, steadyBytes) / size)
         .put("batch bytes/tick", (double) batchBytes / n)
