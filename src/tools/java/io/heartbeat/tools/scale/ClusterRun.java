@@ -96,7 +96,8 @@ final class ClusterRun {
     }, "node-3-output");
     reader.setDaemon(true);
     reader.start();
-    if (!up.await(2, TimeUnit.MINUTES)) {
+    process.onExit().thenRun(up::countDown);
+    if (!up.await(2, TimeUnit.MINUTES) || !process.isAlive()) {
       process.destroyForcibly();
       throw new IllegalStateException("node 3 did not start; see " + log);
     }

@@ -49,7 +49,7 @@ final class ScaleNode {
         .put("maxMissed", settings.maxMissed()).put("cluster.enabled", true)
         .put("cluster.role", role).put("cluster.name", name)
         .put("cluster.hazelcastPort", hazelcastPort).put("cluster.members", members)
-        .put("cluster.host", "127.0.0.1").put("cluster.port", 0).put("adminEnabled", false));
+        .put("cluster.host", "127.0.0.1").put("cluster.port", 0));
   }
 
   static ScaleNode start(HeartbeatConfig config) throws Exception {
