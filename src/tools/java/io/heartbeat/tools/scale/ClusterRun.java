@@ -18,7 +18,6 @@ import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
 /**
@@ -122,18 +121,25 @@ final class ClusterRun {
     return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10.0;
   }
 
-  /** The ids of every synthetic fleet whose owner moves from {@code lost} to {@code to}. */
-  static long[] moved(List<long[]> fleets, MonitorView before, MonitorView after, String lost,
-      String to) {
-    AtomicLong n = new AtomicLong();
+  /**
+   * The ids held at the kill ({@code fleets}) and still held afterwards ({@code still}, same
+   * slots) whose owner moves from {@code lost} to {@code to}.
+   */
+  static long[] moved(List<long[]> fleets, List<long[]> still, MonitorView before,
+      MonitorView after, String lost, String to) {
     List<Long> ids = new ArrayList<>();
-    for (long[] fleet : fleets) {
-      for (long id : fleet) {
+    for (int k = 0; k < fleets.size(); k++) {
+      long[] fleet = fleets.get(k);
+      long[] now = still.get(k);
+      for (int i = 0; i < fleet.length; i++) {
+        long id = fleet[i];
+        if (now[i] != id) {
+          continue;
+        }
         var was = before.ownerOf(id);
-        var now = after.ownerOf(id);
-        if (was != null && was.id().equals(lost) && now != null && now.id().equals(to)) {
+        var next = after.ownerOf(id);
+        if (was != null && was.id().equals(lost) && next != null && next.id().equals(to)) {
           ids.add(id);
-          n.incrementAndGet();
         }
       }
     }

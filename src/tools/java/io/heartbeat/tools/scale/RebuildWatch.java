@@ -4,73 +4,78 @@ import io.heartbeat.bus.ActivityBatch;
 import io.heartbeat.bus.Addresses;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryContext;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
-import java.util.concurrent.CompletableFuture;
+import java.util.List;
 
 /**
- * Tells when a surviving monitor has been handed every connection it takes over from a lost
- * one: an inbound interceptor on its node's event bus lets each message to the monitor's
- * activity address through to the monitor's handler first ({@code next()} runs the handler), then
- * ticks off the taken-over ids the message carried, whether they came in a resync snapshot or in
- * an activity batch. Completes with the time the last one was applied.
+ * Tells when a surviving monitor had been handed every connection it takes over from a lost
+ * one. An inbound interceptor on its node's event bus lets each message to the monitor's
+ * activity address through to the monitor's handler first ({@code next()} runs the handler),
+ * then keeps the message and the time the handler returned. Afterwards,
+ * {@link #completedAt(long[])} finds the first time by which every taken-over id had arrived,
+ * in a resync snapshot or an activity batch. The ids are known only after the kill (ids that a
+ * close replaced just before it are left out), hence the recording.
  */
 final class RebuildWatch {
 
+  private record Delivery(long nanos, Buffer batch) {
+  }
+
   private final String address;
-  private final long[] moved;
-  private final BitSet seen;
-  private final CompletableFuture<Long> done = new CompletableFuture<>();
-  private volatile boolean armed;
-  private int count;
+  private final List<Delivery> deliveries = new ArrayList<>();
+  private volatile boolean recording;
 
-  /** @param moved the ids this monitor takes over (any order) */
-  RebuildWatch(String monitorId, long[] moved) {
+  RebuildWatch(String monitorId) {
     this.address = Addresses.monitorActivity(monitorId);
-    this.moved = moved.clone();
-    Arrays.sort(this.moved);
-    this.seen = new BitSet(moved.length);
-    if (moved.length == 0) {
-      done.complete(System.nanoTime());
-    }
   }
 
-  void arm() {
-    armed = true;
+  void start() {
+    recording = true;
   }
 
-  int expected() {
-    return moved.length;
-  }
-
-  /** How many were applied so far (read after completion or for a report). */
-  synchronized int applied() {
-    return count;
-  }
-
-  CompletableFuture<Long> done() {
-    return done;
+  void stop() {
+    recording = false;
   }
 
   /** The interceptor: install with {@code eventBus().addInboundInterceptor(watch::intercept)}. */
   <T> void intercept(DeliveryContext<T> context) {
     context.next();
-    if (!armed || done.isDone() || !address.equals(context.message().address())
-        || !(context.message().body() instanceof Buffer batch)) {
-      return;
+    if (recording && address.equals(context.message().address())
+        && context.message().body() instanceof Buffer batch) {
+      long now = System.nanoTime();
+      synchronized (deliveries) {
+        deliveries.add(new Delivery(now, batch));
+      }
     }
-    synchronized (this) {
-      int n = ActivityBatch.size(batch);
-      for (int i = 0; i < n; i++) {
-        int at = Arrays.binarySearch(moved, ActivityBatch.idAt(batch, i));
-        if (at >= 0 && !seen.get(at)) {
-          seen.set(at);
-          count++;
+  }
+
+  /**
+   * The time the last of {@code moved} was applied, or -1 if some never arrived while recording.
+   *
+   * @return {@code [time, applied count]}
+   */
+  long[] completedAt(long[] moved) {
+    long[] sorted = moved.clone();
+    Arrays.sort(sorted);
+    BitSet seen = new BitSet(sorted.length);
+    int count = 0;
+    synchronized (deliveries) {
+      for (Delivery d : deliveries) {
+        int n = ActivityBatch.size(d.batch);
+        for (int i = 0; i < n; i++) {
+          int at = Arrays.binarySearch(sorted, ActivityBatch.idAt(d.batch, i));
+          if (at >= 0 && !seen.get(at)) {
+            seen.set(at);
+            count++;
+          }
+        }
+        if (count == sorted.length) {
+          return new long[] {d.nanos, count};
         }
       }
-      if (count == moved.length) {
-        done.complete(System.nanoTime());
-      }
     }
+    return new long[] {sorted.length == 0 ? 0 : -1, count};
   }
 }
