@@ -13,9 +13,11 @@ import io.heartbeat.metrics.HeartbeatMetrics;
 import io.heartbeat.monitor.MonitorScope;
 import io.heartbeat.monitor.MonitorVerticle;
 import io.heartbeat.server.ActivityRouter;
-import io.heartbeat.server.ClientListener;
+import io.heartbeat.server.ClientPort;
 import io.heartbeat.server.ConnectionLimits;
 import io.heartbeat.server.IoVerticle;
+import io.heartbeat.server.NetServerPort;
+import io.heartbeat.server.netty.LeanListener;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -172,10 +174,11 @@ public final class HeartbeatService {
     AtomicInteger nextInstance = new AtomicInteger();
     ConnectionLimits limits = new ConnectionLimits(config.maxConnections(),
         config.maxConnectionsPerIp());
-    ClientListener listener = new ClientListener(config);
+    ClientPort.Factory ports = config.leanIoEdge() ? new LeanListener(config)
+        : NetServerPort.factory(config);
     return vertx.deployVerticle(() -> {
       int ioKey = ConnectionIds.ioKey(number, nextInstance.getAndIncrement());
-      IoVerticle io = new IoVerticle(config, ioKey, listener, limits, metrics,
+      IoVerticle io = new IoVerticle(config, ioKey, ports.newInstancePort(), limits, metrics,
           node == null ? ActivityRouter.singleProcess() : node.activityRouter(ioKey));
       ioInstances.add(io);
       return io;

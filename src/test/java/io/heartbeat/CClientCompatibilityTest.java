@@ -1,5 +1,6 @@
 package io.heartbeat;
 
+import io.heartbeat.testing.Prerequisites;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,7 +18,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -40,7 +40,8 @@ class CClientCompatibilityTest {
       gcc = new ProcessBuilder("gcc", "-O2", "-Wall", "-o", BINARY.toString(),
           "src/test/c/classic_client.c").redirectErrorStream(true).start();
     } catch (java.io.IOException e) {
-      Assumptions.abort("gcc is not installed, cannot build the C client: " + e.getMessage());
+      Prerequisites.missing("cannot build the C client: " + e.getMessage(),
+          "apt-get install gcc");
       return;
     }
     String output = new String(gcc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

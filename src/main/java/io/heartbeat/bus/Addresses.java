@@ -45,9 +45,22 @@ public final class Addresses {
   private Addresses() {
   }
 
-  /** Address of the I/O instance with this key: close and probe batches and forwarded commands. */
+  /**
+   * Address of the I/O instance with this key for JSON commands: forwarded application commands
+   * and the admin API's list, describe, drain and undrain.
+   */
   public static String ioInstance(int ioKey) {
     return IO_PREFIX + ioKey;
+  }
+
+  /** The monitor's {@link CloseCommand}s to the I/O instance with this key. */
+  public static String ioClose(int ioKey) {
+    return IO_PREFIX + ioKey + ".close";
+  }
+
+  /** The monitor's {@link ProbeCommand}s to the I/O instance with this key. */
+  public static String ioProbe(int ioKey) {
+    return IO_PREFIX + ioKey + ".probe";
   }
 
   /** Clustered: activity batches and snapshots for the monitor with this id. */

@@ -1,8 +1,6 @@
 package io.heartbeat.bus;
 
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.List;
 
 /**
  * Command messages (JSON) and their builders. Application commands go to
@@ -13,10 +11,9 @@ import java.util.List;
  *   <li>{@code {"action":"setAckPayload","id":N,"payload":B64}}: payload the connection's acks
  *       carry from now on; empty or absent clears it.</li>
  *   <li>{@code {"action":"kick","id":N}}: send GOODBYE "kicked" and close (reason kicked).</li>
- *   <li>{@code {"action":"close","ids":[N...]}} (monitor): close for timeout unless the owner saw
- *       life within the window; the reply lists closed, refused (with idleMs) and unknown ids.</li>
- *   <li>{@code {"action":"probe","ids":[N...]}} (monitor): send each a server HEARTBEAT.</li>
  * </ul>
+ * The monitor's close and probe batches are typed records on their own addresses:
+ * {@link CloseCommand}, {@link CloseReply}, {@link ProbeCommand}.
  * Replies to application commands: {@code {"ok":true}}; failures carry code 404 (no such
  * connection) or 400 (malformed command) and a one-line message.
  */
@@ -26,8 +23,6 @@ public final class Commands {
   public static final String SEND = "send";
   public static final String SET_ACK_PAYLOAD = "setAckPayload";
   public static final String KICK = "kick";
-  public static final String CLOSE = "close";
-  public static final String PROBE = "probe";
   /** Admin: lists one instance's connections; see {@link ConnectionListQuery}. */
   public static final String LIST = "list";
   /** Admin: {@code {"action":"describe","id":N}} one connection's details. */
@@ -56,13 +51,5 @@ public final class Commands {
 
   public static JsonObject kick(long id) {
     return new JsonObject().put(ACTION, KICK).put("id", id);
-  }
-
-  public static JsonObject close(List<Long> ids) {
-    return new JsonObject().put(ACTION, CLOSE).put("ids", new JsonArray(List.copyOf(ids)));
-  }
-
-  public static JsonObject probe(List<Long> ids) {
-    return new JsonObject().put(ACTION, PROBE).put("ids", new JsonArray(List.copyOf(ids)));
   }
 }

@@ -3,7 +3,8 @@ package io.heartbeat.cluster;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import io.heartbeat.bus.Addresses;
-import io.heartbeat.bus.Commands;
+import io.heartbeat.bus.CloseCommand;
+import io.heartbeat.bus.ProbeCommand;
 import io.heartbeat.config.HeartbeatConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -208,7 +209,8 @@ public final class ClusterVerticle extends VerticleBase {
   private void prime(List<Integer> ioKeys) {
     for (int key : ioKeys) {
       if (primedIoKeys.add(key)) {
-        bus.send(Addresses.ioInstance(key), Commands.probe(List.of()));
+        bus.send(Addresses.ioProbe(key), ProbeCommand.of(List.of()).toBuffer());
+        bus.send(Addresses.ioClose(key), CloseCommand.of(List.of()).toBuffer());
       }
     }
   }

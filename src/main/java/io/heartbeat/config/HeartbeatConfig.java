@@ -91,6 +91,11 @@ public final class HeartbeatConfig {
           + "\"" + tlsCertPath() + "\") or tls.keyPath (\"" + tlsKeyPath() + "\") is empty; give"
           + " both PEM files, or set tls.enabled to false.");
     }
+    if (firstFrameTimeoutMs() != 0 && firstFrameTimeoutMs() < tickMs()) {
+      throw new ConfigException("Invalid setting firstFrameTimeoutMs = " + firstFrameTimeoutMs()
+          + ": must be 0 (the liveness window) or at least tickMs (" + tickMs() + "), since it"
+          + " is checked once per tick.");
+    }
     if (tickMs() * (maxMissed() + 1L) > Integer.MAX_VALUE) {
       throw new ConfigException("Invalid settings tickMs = " + tickMs() + " and maxMissed = "
           + maxMissed() + ": the window (maxMissed+1) x tickMs must stay below "
@@ -186,8 +191,17 @@ public final class HeartbeatConfig {
     return (Integer) values.get(Settings.MAX_CONNECTIONS_PER_IP.key());
   }
 
+  /**
+   * firstFrameTimeoutMs: 0 means the liveness window applies from accept (the monitor judges a
+   * silent-from-accept connection like any other); above 0, the I/O instance's own check.
+   */
   public long firstFrameTimeoutMs() {
     return (Long) values.get(Settings.FIRST_FRAME_TIMEOUT_MS.key());
+  }
+
+  /** Whether the client port is served by the lean Netty listener rather than a NetServer. */
+  public boolean leanIoEdge() {
+    return "LEAN".equals(values.get(Settings.IO_EDGE.key()));
   }
 
   public int maxPendingWriteBytes() {

@@ -24,6 +24,10 @@ public final class Settings {
   public static final Setting IO_INSTANCES = intSetting("ioInstances", 0, 0, 1024, false,
       "Number of I/O verticle instances, which take the port's accepted sockets in turn; 0"
           + " means one per CPU core.");
+  public static final Setting IO_EDGE = choiceSetting("ioEdge", "NETSERVER",
+      List.of("NETSERVER", "LEAN"), false, "How the client port is served: NETSERVER (a Vert.x"
+          + " NetServer per I/O instance, public API) or LEAN (one Netty listener of our own,"
+          + " less memory per connection; see README Architecture).");
   public static final Setting TICK_MS = longSetting("tickMs", 3000, 10, 3_600_000, true,
       "Liveness tick in milliseconds: every tick each connection's missed-tick counter ages.");
   public static final Setting MAX_MISSED = intSetting("maxMissed", 5, 1, 10_000, true,
@@ -66,9 +70,12 @@ public final class Settings {
   public static final Setting MAX_CONNECTIONS_PER_IP = intSetting("maxConnectionsPerIp", 0, 0,
       10_000_000, false, "Connections from one source address at most; more are closed at once."
           + " 0 means no limit (clients behind one NAT share an address).");
-  public static final Setting FIRST_FRAME_TIMEOUT_MS = longSetting("firstFrameTimeoutMs", 10_000,
+  public static final Setting FIRST_FRAME_TIMEOUT_MS = longSetting("firstFrameTimeoutMs", 0,
       0, 3_600_000, true, "A connection that has not completed one legal frame within this many"
-          + " ms of accept is closed; 0 disables (the liveness window still applies).");
+          + " ms of accept is closed (first-frame-timeout). 0 means the liveness window: a client"
+          + " silent from accept is judged like any silent client, closed (timeout) between"
+          + " maxMissed x tickMs and (maxMissed+1) x tickMs. An explicit value must be at least"
+          + " tickMs (it is checked once per tick).");
   public static final Setting MAX_PENDING_WRITE_BYTES = intSetting("maxPendingWriteBytes", 65_536,
       1024, 16 * 1024 * 1024, false, "Bytes queued for a peer that does not read before writes"
           + " to it stop; a connection whose queue stays full for a tick is closed"
@@ -133,7 +140,7 @@ public final class Settings {
   private static final Map<String, Setting> BY_KEY = new LinkedHashMap<>();
 
   static {
-    for (Setting s : List.of(HOST, PORT, IO_INSTANCES, TICK_MS, MAX_MISSED, BYTE_ORDER,
+    for (Setting s : List.of(HOST, PORT, IO_INSTANCES, IO_EDGE, TICK_MS, MAX_MISSED, BYTE_ORDER,
         MAX_PAYLOAD_BYTES, ACK_HEARTBEATS, DATA_COUNTS_AS_ACTIVITY, PROBE_ENABLED,
         PROBE_AFTER_MISSED, DETECTION_ENABLED, LOG_HEARTBEATS, TCP_KEEP_ALIVE,
         TCP_KEEP_ALIVE_IDLE_SECONDS, TCP_KEEP_ALIVE_INTERVAL_SECONDS, TCP_KEEP_ALIVE_COUNT,

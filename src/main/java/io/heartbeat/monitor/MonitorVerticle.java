@@ -2,9 +2,11 @@ package io.heartbeat.monitor;
 
 import io.heartbeat.bus.ActivityBatch;
 import io.heartbeat.bus.Addresses;
-import io.heartbeat.bus.Commands;
+import io.heartbeat.bus.CloseCommand;
+import io.heartbeat.bus.CloseReply;
 import io.heartbeat.bus.ConnectionIds;
 import io.heartbeat.bus.LifecycleEvents;
+import io.heartbeat.bus.ProbeCommand;
 import io.heartbeat.config.HeartbeatConfig;
 import io.heartbeat.metrics.HeartbeatMetrics;
 import io.vertx.core.Future;
@@ -15,7 +17,6 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
@@ -183,14 +184,14 @@ public final class MonitorVerticle extends VerticleBase {
       proposeClose(due.getKey(), due.getValue());
     }
     for (Map.Entry<Integer, List<Long>> silent : result.probeByOwner().entrySet()) {
-      bus.send(Addresses.ioInstance(silent.getKey()), Commands.probe(silent.getValue()));
+      bus.send(Addresses.ioProbe(silent.getKey()), ProbeCommand.of(silent.getValue()).toBuffer());
     }
   }
 
   private void proposeClose(int owner, List<Long> ids) {
     DeliveryOptions options = new DeliveryOptions().setSendTimeout(Math.max(1000, config.tickMs()));
-    bus.<JsonObject>request(Addresses.ioInstance(owner), Commands.close(ids), options)
-        .onSuccess(reply -> onCloseReply(reply.body()))
+    bus.<Buffer>request(Addresses.ioClose(owner), CloseCommand.of(ids).toBuffer(), options)
+        .onSuccess(reply -> onCloseReply(CloseReply.fromBuffer(reply.body())))
         .onFailure(error -> {
           boolean ownerGone = error instanceof ReplyException
               && ((ReplyException) error).failureType() == ReplyFailure.NO_HANDLERS;
@@ -213,16 +214,14 @@ public final class MonitorVerticle extends VerticleBase {
         });
   }
 
-  private void onCloseReply(JsonObject reply) {
+  private void onCloseReply(CloseReply reply) {
     long now = System.nanoTime();
-    JsonArray refused = reply.getJsonArray("refused");
-    for (int i = 0; i < refused.size(); i++) {
-      JsonObject r = refused.getJsonObject(i);
-      table.refused(r.getLong("id"), r.getLong("idleMs"), now);
+    long[] refused = reply.refused();
+    for (int i = 0; i < refused.length; i++) {
+      table.refused(refused[i], reply.refusedIdleMs()[i], now);
     }
-    JsonArray unknown = reply.getJsonArray("unknown");
-    for (int i = 0; i < unknown.size(); i++) {
-      table.removed(unknown.getLong(i));
+    for (long id : reply.unknown()) {
+      table.removed(id);
     }
   }
 

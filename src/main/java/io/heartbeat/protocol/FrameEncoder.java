@@ -58,6 +58,17 @@ public final class FrameEncoder {
   }
 
   /**
+   * Encodes one frame into a new array; {@code payload} may be null. For frames that are sent
+   * often as they are (an ack payload, a GOODBYE reason) and may be shared.
+   */
+  public byte[] frameBytes(int type, byte[] payload) {
+    ByteBuf frame = encode(type, payload);
+    byte[] out = new byte[frame.readableBytes()];
+    frame.readBytes(out);
+    return out;
+  }
+
+  /**
    * The shared read-only frame of a legal type with an empty payload: the same buffer on every
    * call. Never release it or read from it; send {@code emptyFrame(t).retainedDuplicate()} or a
    * plain {@code duplicate()}, which have their own indices.

@@ -16,8 +16,8 @@ final class ConnectionRegistry {
 
   private final int ioKey;
   /** Keyed by {@link ConnectionIds#mapKey}, not by the raw id (see there). */
-  private final LongObjectHashMap<Connection> byId = new LongObjectHashMap<>();
-  private final List<Connection> active = new ArrayList<>();
+  private final LongObjectHashMap<ConnectionCore> byId = new LongObjectHashMap<>();
+  private final List<ConnectionCore> active = new ArrayList<>();
   private long nextSequence;
 
   ConnectionRegistry(int ioKey) {
@@ -33,28 +33,34 @@ final class ConnectionRegistry {
     return id;
   }
 
-  void add(Connection connection) {
+  void add(ConnectionCore connection) {
     byId.put(ConnectionIds.mapKey(connection.id()), connection);
   }
 
-  void remove(Connection connection) {
+  void remove(ConnectionCore connection) {
     byId.remove(ConnectionIds.mapKey(connection.id()));
   }
 
-  Connection get(long id) {
+  ConnectionCore get(long id) {
     return byId.get(ConnectionIds.mapKey(id));
+  }
+
+  /** The connection if it is open and not being closed, else null. */
+  ConnectionCore open(long id) {
+    ConnectionCore c = get(id);
+    return c == null || c.isClosing() ? null : c;
   }
 
   int size() {
     return byId.size();
   }
 
-  Collection<Connection> all() {
+  Collection<ConnectionCore> all() {
     return byId.values();
   }
 
-  /** Lists a connection in the next batch; it calls this at most once per batch. */
-  void markActive(Connection connection) {
+  /** Lists a connection in the next batch; a connection calls this at most once per batch. */
+  void markActive(ConnectionCore connection) {
     active.add(connection);
   }
 
@@ -67,8 +73,8 @@ final class ConnectionRegistry {
       return null;
     }
     Buffer batch = Buffer.buffer(active.size() * ActivityBatch.ENTRY_BYTES);
-    for (Connection c : active) {
-      c.activityPending = false;
+    for (ConnectionCore c : active) {
+      c.activityReported();
       if (!c.isClosing()) {
         ActivityBatch.append(batch, c.id(), (nowNanos - c.lastFrameNanos()) / 1_000_000);
       }
@@ -80,7 +86,7 @@ final class ConnectionRegistry {
   /** Every open connection with its age, in activity-batch format (answer to a monitor resync). */
   Buffer snapshot(long nowNanos) {
     Buffer batch = Buffer.buffer(byId.size() * ActivityBatch.ENTRY_BYTES);
-    for (Connection c : byId.values()) {
+    for (ConnectionCore c : byId.values()) {
       if (!c.isClosing()) {
         ActivityBatch.append(batch, c.id(), (nowNanos - c.lastFrameNanos()) / 1_000_000);
       }

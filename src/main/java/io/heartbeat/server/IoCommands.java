@@ -3,193 +3,174 @@ package io.heartbeat.server;
 import io.heartbeat.bus.Addresses;
 import io.heartbeat.bus.Commands;
 import io.heartbeat.bus.ConnectionIds;
+import io.heartbeat.bus.ConnectionListQuery;
 import io.heartbeat.bus.LifecycleEvents;
 import io.heartbeat.bus.Payloads;
+import io.heartbeat.config.HeartbeatConfig;
 import io.heartbeat.protocol.FrameEncoder;
 import io.heartbeat.protocol.FrameType;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
+import java.util.function.Supplier;
 
 /**
- * Carries out commands for one I/O instance: the application's (send, set ack payload, kick;
- * forwarded to the owning instance when another one holds the connection) and the monitor's
- * (close batches, checked against the connection's own last frame, and probe batches).
+ * The JSON commands one I/O instance answers: the application's (send, set ack payload, kick;
+ * forwarded to the owning instance when another one holds the connection) and the admin API's
+ * (list, describe, drain, undrain). One handler per action; every request gets a reply or a
+ * failure with a code and one line.
  */
 final class IoCommands {
 
   private static final long FORWARD_TIMEOUT_MS = 5_000;
 
-  private final IoVerticle owner;
+  /** What the instance does for the admin API's drain and undrain. */
+  interface DrainControl {
+    io.vertx.core.Future<Void> drain();
+
+    void undrain();
+  }
+
+  private final int ioKey;
   private final ConnectionRegistry registry;
   private final FrameEncoder encoder;
+  private final EventBus bus;
+  private final Supplier<HeartbeatConfig> config;
+  private final GoodbyeFrames goodbyes;
+  private final DrainControl drain;
 
-  IoCommands(IoVerticle owner, ConnectionRegistry registry, FrameEncoder encoder) {
-    this.owner = owner;
+  IoCommands(int ioKey, ConnectionRegistry registry, FrameEncoder encoder, EventBus bus,
+      Supplier<HeartbeatConfig> config, GoodbyeFrames goodbyes, DrainControl drain) {
+    this.ioKey = ioKey;
     this.registry = registry;
     this.encoder = encoder;
+    this.bus = bus;
+    this.config = config;
+    this.goodbyes = goodbyes;
+    this.drain = drain;
   }
 
   /** A command on {@link Addresses#COMMAND}: handle it here or forward it to the owner. */
   void onApplicationCommand(Message<JsonObject> message) {
     JsonObject body = message.body();
-    Long id = body == null ? null : body.getLong("id");
+    Long id;
+    try {
+      id = body == null ? null : body.getLong("id");
+    } catch (ClassCastException e) {
+      id = null;
+    }
     if (id == null) {
       message.fail(Commands.BAD_REQUEST, "Command needs a numeric \"id\": " + body);
       return;
     }
-    if (ConnectionIds.ioKeyOf(id) == owner.ioKey()) {
+    if (ConnectionIds.ioKeyOf(id) == ioKey) {
       onOwnCommand(message);
       return;
     }
-    owner.eventBus().<JsonObject>request(Addresses.ownerOf(id), body,
+    long target = id;
+    bus.<JsonObject>request(Addresses.ownerOf(id), body,
         new DeliveryOptions().setSendTimeout(FORWARD_TIMEOUT_MS)).onComplete(ar -> {
           if (ar.succeeded()) {
             message.reply(ar.result().body());
-          } else if (ar.cause() instanceof ReplyException
-              && ((ReplyException) ar.cause()).failureType() == ReplyFailure.RECIPIENT_FAILURE) {
+            return;
+          }
+          ReplyFailure type = ar.cause() instanceof ReplyException
+              ? ((ReplyException) ar.cause()).failureType() : null;
+          if (type == ReplyFailure.RECIPIENT_FAILURE) {
             ReplyException failure = (ReplyException) ar.cause();
             message.fail(failure.failureCode(), failure.getMessage());
-          } else if (ar.cause() instanceof ReplyException
-              && ((ReplyException) ar.cause()).failureType() == ReplyFailure.NO_HANDLERS) {
-            message.fail(Commands.NOT_FOUND, "No connection " + id + " (its I/O instance is gone)");
+          } else if (type == ReplyFailure.NO_HANDLERS) {
+            message.fail(Commands.NOT_FOUND, "No connection " + target
+                + " (its I/O instance is gone)");
           } else {
-            message.fail(500, "Command for connection " + id + " failed: "
+            message.fail(500, "Command for connection " + target + " failed: "
                 + ar.cause().getMessage());
           }
         });
   }
 
-  /** A command addressed to this instance (by the monitor, or forwarded). */
+  /** A command addressed to this instance (by the admin API, or forwarded). */
   void onOwnCommand(Message<JsonObject> message) {
     JsonObject body = message.body();
-    String action = body == null ? null : body.getString(Commands.ACTION);
     try {
-      if (Commands.CLOSE.equals(action)) {
-        message.reply(closeIfSilent(body.getJsonArray("ids")));
-      } else if (Commands.PROBE.equals(action)) {
-        probe(body.getJsonArray("ids"));
-      } else if (Commands.LIST.equals(action)) {
-        message.reply(list(body.getString("peer")));
-      } else if (Commands.DESCRIBE.equals(action)) {
-        Connection connection = registry.get(body.getLong("id"));
-        if (connection == null) {
-          message.fail(Commands.NOT_FOUND, "No open connection " + body.getLong("id"));
-        } else {
-          message.reply(describe(connection, System.nanoTime()));
-        }
-      } else if (Commands.DRAIN.equals(action)) {
-        owner.drain().onComplete(ar -> message.reply(new JsonObject().put("drained", true)));
-      } else if (Commands.SEND.equals(action) || Commands.SET_ACK_PAYLOAD.equals(action)
-          || Commands.KICK.equals(action)) {
-        applicationCommand(message, action, body);
-      } else {
-        message.fail(Commands.BAD_REQUEST, "Unknown action \"" + action + "\"; expected send,"
-            + " setAckPayload or kick");
+      String action = body == null ? null : body.getString(Commands.ACTION);
+      if (action == null) {
+        message.fail(Commands.BAD_REQUEST, "Command needs an \"action\": " + body);
+        return;
       }
-    } catch (ClassCastException | IllegalArgumentException e) {
+      switch (action) {
+        case Commands.SEND, Commands.SET_ACK_PAYLOAD, Commands.KICK ->
+            applicationCommand(message, action, body);
+        case Commands.LIST -> message.reply(list(ConnectionListQuery.fromJson(body)));
+        case Commands.DESCRIBE -> describe(message, body.getLong("id"));
+        case Commands.DRAIN -> drain.drain().onComplete(ar -> message.reply(
+            new JsonObject().put("drained", ar.succeeded())));
+        case Commands.UNDRAIN -> {
+          drain.undrain();
+          message.reply(new JsonObject().put("draining", false));
+        }
+        default -> message.fail(Commands.BAD_REQUEST, "Unknown action \"" + action
+            + "\"; expected send, setAckPayload or kick");
+      }
+    } catch (ClassCastException | IllegalArgumentException | NullPointerException e) {
       message.fail(Commands.BAD_REQUEST, "Malformed command " + body + ": " + e.getMessage());
     }
   }
 
   private void applicationCommand(Message<JsonObject> message, String action, JsonObject body) {
     long id = body.getLong("id");
-    Connection connection = registry.get(id);
-    if (connection == null || connection.isClosing()) {
+    ConnectionCore connection = registry.open(id);
+    if (connection == null) {
       message.fail(Commands.NOT_FOUND, "No open connection " + id);
       return;
     }
     byte[] payload = Payloads.decode(body.getString("payload"));
     switch (action) {
-      case Commands.SEND:
-        connection.writeFrame(encoder.encode(FrameType.DATA, payload));
-        break;
-      case Commands.SET_ACK_PAYLOAD:
-        connection.setAckFrame(payload.length == 0 ? null
-            : encoder.encode(FrameType.HEARTBEAT_ACK, payload));
-        break;
-      default:
-        connection.close(LifecycleEvents.KICKED, true);
-        break;
+      case Commands.SEND -> {
+        if (!connection.sendApplicationFrame(encoder.frameBytes(FrameType.DATA, payload),
+            System.nanoTime())) {
+          message.fail(503, "Connection " + id + " is not reading; the DATA frame was dropped");
+          return;
+        }
+      }
+      case Commands.SET_ACK_PAYLOAD -> connection.setAckFrame(payload.length == 0 ? null
+          : encoder.frameBytes(FrameType.HEARTBEAT_ACK, payload));
+      default -> connection.close(LifecycleEvents.KICKED, goodbyes.of(LifecycleEvents.KICKED),
+          System.nanoTime());
     }
     message.reply(new JsonObject().put("ok", true));
   }
 
-  private static final Comparator<Connection> SILENT_LONGEST_FIRST =
-      Comparator.comparingLong(Connection::lastFrameNanos);
-
-  private JsonObject closeIfSilent(JsonArray ids) {
+  private void describe(Message<JsonObject> message, Long id) {
+    ConnectionCore connection = id == null ? null : registry.open(id);
+    if (connection == null) {
+      message.fail(Commands.NOT_FOUND, "No open connection " + id);
+      return;
+    }
     long now = System.nanoTime();
-    JsonArray closed = new JsonArray();
-    JsonArray refused = new JsonArray();
-    JsonArray unknown = new JsonArray();
-    int maxMissed = owner.settings().maxMissed();
-    List<Connection> due = new ArrayList<>(ids.size());
-    for (int i = 0; i < ids.size(); i++) {
-      long id = ids.getLong(i);
-      Connection connection = registry.get(id);
-      if (connection == null || connection.isClosing()) {
-        unknown.add(id);
-      } else if (owner.timeoutDue(connection, now)) {
-        due.add(connection);
-      } else {
-        refused.add(new JsonObject().put("id", id)
-            .put("idleMs", (now - connection.lastFrameNanos()) / 1_000_000));
-      }
-    }
-    // Longest silent first: a batch of thousands takes tens of ms to carry out, and the
-    // connections nearest the window's upper edge are the ones that cannot wait.
-    due.sort(SILENT_LONGEST_FIRST);
-    for (Connection connection : due) {
-      connection.closeForTimeout(maxMissed);
-      closed.add(connection.id());
-    }
-    return new JsonObject().put("closed", closed).put("refused", refused).put("unknown", unknown);
+    long silentMs = (now - connection.lastFrameNanos()) / 1_000_000;
+    HeartbeatConfig settings = config.get();
+    message.reply(new JsonObject().put("id", connection.id())
+        .put("remoteAddress", connection.remoteAddress())
+        .put("ageMs", (now - connection.openedNanos()) / 1_000_000)
+        .put("sinceLastFrameMs", silentMs)
+        .put("missedTicks", Silence.missedTicks(silentMs, settings.tickMs(),
+            settings.maxMissed())));
   }
 
-  private JsonObject list(String peerFilter) {
+  private JsonObject list(ConnectionListQuery query) {
     long now = System.nanoTime();
-    JsonArray out = new JsonArray();
-    for (Connection c : registry.all()) {
-      if (!c.isClosing() && (peerFilter == null || c.remoteAddress().contains(peerFilter))) {
-        out.add(describe(c, now));
+    HeartbeatConfig settings = config.get();
+    for (ConnectionCore c : registry.all()) {
+      if (!c.isClosing()) {
+        long silentMs = (now - c.lastFrameNanos()) / 1_000_000;
+        query.offer(c.id(), c.remoteAddress(), (now - c.openedNanos()) / 1_000_000, silentMs,
+            Silence.missedTicks(silentMs, settings.tickMs(), settings.maxMissed()));
       }
     }
-    return new JsonObject().put("connections", out);
-  }
-
-  /** What the admin API shows of one connection; missedTicks is whole ticks of silence. */
-  private JsonObject describe(Connection c, long now) {
-    long sinceLastFrameMs = (now - c.lastFrameNanos()) / 1_000_000;
-    return new JsonObject().put("id", c.id()).put("remoteAddress", c.remoteAddress())
-        .put("ageMs", (now - c.openedNanos()) / 1_000_000)
-        .put("sinceLastFrameMs", sinceLastFrameMs)
-        .put("missedTicks", Math.min(owner.settings().maxMissed(),
-            sinceLastFrameMs / owner.settings().tickMs()));
-  }
-
-  /**
-   * Probes the listed connections, except those this instance saw a frame from within
-   * probeAfterMissed ticks (less a tenth of a tick for timer jitter): the monitor's view may be up
-   * to a tick behind, and a client that is talking needs no probe.
-   */
-  private void probe(JsonArray ids) {
-    long now = System.nanoTime();
-    long tickNanos = owner.settings().tickMs() * 1_000_000;
-    long silentEnough = owner.settings().probeAfterMissed() * tickNanos - tickNanos / 10;
-    for (int i = 0; i < ids.size(); i++) {
-      Connection connection = registry.get(ids.getLong(i));
-      if (connection != null && now - connection.lastFrameNanos() >= silentEnough) {
-        connection.writeFrame(encoder.encode(connection.socket().alloc(), FrameType.HEARTBEAT,
-            null));
-        owner.probeSent();
-      }
-    }
+    return query.reply();
   }
 }

@@ -7,7 +7,7 @@ import org.slf4j.Logger;
  * traffic cannot flood the log. The next line after a suppressed stretch says how many were
  * dropped. Confined to one event loop (no locking).
  */
-final class RateLimitedLog {
+public final class RateLimitedLog {
 
   private final Logger log;
   private final int perSecond;
@@ -15,12 +15,12 @@ final class RateLimitedLog {
   private int inWindow;
   private long suppressed;
 
-  RateLimitedLog(Logger log, int perSecond) {
+  public RateLimitedLog(Logger log, int perSecond) {
     this.log = log;
     this.perSecond = perSecond;
   }
 
-  void warn(String format, Object... args) {
+  public void warn(String format, Object... args) {
     long now = System.nanoTime();
     if (now - windowStartNanos >= 1_000_000_000L) {
       windowStartNanos = now;

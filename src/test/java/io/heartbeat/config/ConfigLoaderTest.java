@@ -359,7 +359,8 @@ class ConfigLoaderTest {
       case INT:
         return (Integer) def + 1;
       case LONG:
-        return (Long) def + 1;
+        // firstFrameTimeoutMs: 0 means the window; an explicit value is at least a tick.
+        return s == Settings.FIRST_FRAME_TIMEOUT_MS ? 3_000_000L : (Long) def + 1;
       case BOOLEAN:
         return !(Boolean) def;
       case CHOICE:

@@ -42,7 +42,9 @@ class ConfigWatcherTest {
       case INT:
         return (Integer) running + 1;
       case LONG:
-        return (Long) running + 1;
+        // firstFrameTimeoutMs: 0 means the window; an explicit value is at least a tick.
+        return s == Settings.FIRST_FRAME_TIMEOUT_MS && (Long) running == 0 ? 3_600_000L
+            : (Long) running + 1;
       case BOOLEAN:
         return !(Boolean) running;
       default:

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.heartbeat.HeartbeatService;
 import io.heartbeat.bus.Addresses;
 import io.heartbeat.config.HeartbeatConfig;
+import io.heartbeat.testing.TestServices;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -103,7 +104,7 @@ class HostileTrafficTest {
   private Future<HeartbeatService> start(Vertx vertx, JsonObject settings) throws Exception {
     client = vertx.createNetClient(new NetClientOptions().setConnectTimeout(10_000));
     return HeartbeatService.start(vertx, HeartbeatConfig.fromJson(settings.put("port", 0)
-        .put("ioInstances", 2).put("maxPayloadBytes", MAX_PAYLOAD)), null, 0);
+        .put("ioEdge", TestServices.ioEdge()).put("ioInstances", 2).put("maxPayloadBytes", MAX_PAYLOAD)), null, 0);
   }
 
   @Test

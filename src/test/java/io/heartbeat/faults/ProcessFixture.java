@@ -1,5 +1,6 @@
 package io.heartbeat.faults;
 
+import io.heartbeat.testing.Prerequisites;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
@@ -14,7 +15,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * Real processes for fault tests: the service's own main in a separate JVM, and the classic C
@@ -95,7 +95,8 @@ final class ProcessFixture {
       gcc = new ProcessBuilder("gcc", "-O2", "-Wall", "-o", CLIENT.toString(),
           "src/test/c/classic_client.c").redirectErrorStream(true).start();
     } catch (IOException e) {
-      Assumptions.abort("gcc is not installed, cannot build the C client: " + e.getMessage());
+      Prerequisites.missing("cannot build the C client: " + e.getMessage(),
+          "apt-get install gcc");
       return;
     }
     String output = new String(gcc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

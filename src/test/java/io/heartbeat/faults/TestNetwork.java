@@ -1,12 +1,12 @@
 package io.heartbeat.faults;
 
+import io.heartbeat.testing.Prerequisites;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * Two network namespaces made by the test, a server host and a client host joined by a veth
@@ -35,8 +35,8 @@ final class TestNetwork implements AutoCloseable {
     try {
       run("ip", "netns", "add", net.serverNs);
     } catch (IOException | IllegalStateException e) {
-      Assumptions.abort("cannot create network namespaces here (needs root and iproute2): "
-          + e.getMessage());
+      Prerequisites.missing("cannot create network namespaces here: " + e.getMessage(),
+          "run as root with iproute2 installed (apt-get install iproute2)");
     }
     try {
       run("ip", "netns", "add", net.clientNs);

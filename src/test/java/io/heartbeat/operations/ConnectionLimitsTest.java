@@ -2,6 +2,7 @@ package io.heartbeat.operations;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.heartbeat.testing.TestServices;
 import io.heartbeat.HeartbeatService;
 import io.heartbeat.bus.Addresses;
 import io.heartbeat.config.HeartbeatConfig;
@@ -24,7 +25,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class ConnectionLimitsTest {
 
   private static Future<HeartbeatService> start(Vertx vertx, JsonObject settings) throws Exception {
-    return HeartbeatService.start(vertx, HeartbeatConfig.fromJson(settings.put("port", 0)
+    return HeartbeatService.start(vertx, HeartbeatConfig.fromJson(settings
+        .put("port", 0).put("ioEdge", TestServices.ioEdge())
         .put("tickMs", 1000).put("ioInstances", 2)), null, 0);
   }
 

@@ -3,6 +3,7 @@ package io.heartbeat.operations;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.heartbeat.testing.TestServices;
 import io.heartbeat.HeartbeatService;
 import io.heartbeat.bus.Addresses;
 import io.heartbeat.config.HeartbeatConfig;
@@ -29,7 +30,8 @@ class DrainTest {
   void drainSaysGoodbyeToEveryoneStopsAcceptingAndClosesStayersAfterTheGrace(Vertx vertx,
       VertxTestContext ctx) throws Exception {
     long graceMs = 300;
-    HeartbeatConfig config = HeartbeatConfig.fromJson(new JsonObject().put("port", 0)
+    HeartbeatConfig config = HeartbeatConfig.fromJson(new JsonObject()
+        .put("port", 0).put("ioEdge", TestServices.ioEdge())
         .put("ioInstances", 2).put("tickMs", 100).put("maxMissed", 100)
         .put("shutdownGraceMs", graceMs).put("shutdownGoodbyesPerSecond", 100));
     Checkpoint closedAsShutdown = ctx.checkpoint(3);

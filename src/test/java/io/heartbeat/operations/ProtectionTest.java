@@ -3,6 +3,7 @@ package io.heartbeat.operations;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.heartbeat.testing.TestServices;
 import io.heartbeat.HeartbeatService;
 import io.heartbeat.bus.Addresses;
 import io.heartbeat.bus.Commands;
@@ -24,7 +25,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class ProtectionTest {
 
   private static Future<HeartbeatService> start(Vertx vertx, JsonObject settings) throws Exception {
-    return HeartbeatService.start(vertx, HeartbeatConfig.fromJson(settings.put("port", 0)
+    return HeartbeatService.start(vertx, HeartbeatConfig.fromJson(settings
+        .put("port", 0).put("ioEdge", TestServices.ioEdge())
         .put("ioInstances", 1)), null, 0);
   }
 
@@ -67,8 +69,18 @@ class ProtectionTest {
         }));
   }
 
+  /** A plain socket with a 4 KiB receive buffer that never reads (classic C clients). */
+  private static Future<java.net.Socket> nonReadingPeer(Vertx vertx, int port) {
+    return vertx.executeBlocking(() -> {
+      java.net.Socket peer = new java.net.Socket();
+      peer.setReceiveBufferSize(4096);
+      peer.connect(new java.net.InetSocketAddress("127.0.0.1", port));
+      return peer;
+    });
+  }
+
   @Test
-  void closesAPeerThatStopsReadingAsSlowConsumer(Vertx vertx, VertxTestContext ctx)
+  void closesAPeerThatDoesNotReadApplicationDataAsSlowConsumer(Vertx vertx, VertxTestContext ctx)
       throws Exception {
     start(vertx, new JsonObject().put("tickMs", 50).put("maxMissed", 100)
         .put("maxPendingWriteBytes", 4096)).onComplete(ctx.succeeding(service -> {
@@ -78,22 +90,45 @@ class ProtectionTest {
           }));
           vertx.eventBus().<JsonObject>consumer(Addresses.CONNECTION_OPENED, m -> {
             long id = m.body().getLong("id");
-            vertx.eventBus().request(Addresses.COMMAND,
-                Commands.setAckPayload(id, new byte[60_000])).onComplete(ctx.succeeding(r -> { }));
+            // The application keeps sending 60 kB of DATA that the peer never reads; a send that
+            // finds the queue full is refused (503) and marks the peer.
+            vertx.setPeriodic(5, t -> vertx.eventBus().request(Addresses.COMMAND,
+                Commands.send(id, new byte[60_000])));
           });
-          // A plain socket that never reads (a paused Vert.x socket also stops flushing its own
-          // writes, so it would not keep sending).
-          vertx.executeBlocking(() -> {
-            java.net.Socket peer = new java.net.Socket();
-            peer.setReceiveBufferSize(4096);
-            peer.connect(new java.net.InetSocketAddress("127.0.0.1", service.port()));
-            return peer;
-          }).onComplete(ctx.succeeding(peer -> {
+          nonReadingPeer(vertx, service.port()).onComplete(ctx.succeeding(peer -> { }));
+        }));
+  }
+
+  @Test
+  @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
+  void keepsAHeartbeatingPeerThatNeverReadsItsAcks(Vertx vertx, VertxTestContext ctx)
+      throws Exception {
+    long tickMs = 20;
+    start(vertx, new JsonObject().put("tickMs", tickMs).put("maxMissed", 5)
+        .put("maxPendingWriteBytes", 4096)).onComplete(ctx.succeeding(service -> {
+          vertx.eventBus().<JsonObject>consumer(Addresses.CONNECTION_CLOSED, m -> ctx.failNow(
+              new AssertionError("a peer that heartbeats must stay open: " + m.body())));
+          // 4 kB acks: unread, they fill the kernel's buffers and the write queue within
+          // seconds; queued, they would get the peer closed as a slow consumer.
+          vertx.eventBus().<JsonObject>consumer(Addresses.CONNECTION_OPENED, m ->
+              vertx.eventBus().request(Addresses.COMMAND,
+                  Commands.setAckPayload(m.body().getLong("id"), new byte[4096])));
+          nonReadingPeer(vertx, service.port()).onComplete(ctx.succeeding(peer -> {
             byte[] heartbeat = new byte[8];
-            // Heartbeats keep coming while their 60 kB acks pile up unread.
-            vertx.setPeriodic(5, t -> vertx.executeBlocking(() -> {
+            vertx.setPeriodic(tickMs, t -> vertx.executeBlocking(() -> {
               peer.getOutputStream().write(heartbeat);
               return null;
+            }));
+            vertx.setTimer(30_000, t -> ctx.verify(() -> {
+              double received = service.metrics().registry()
+                  .find("heartbeat.heartbeats.received").functionCounter().count();
+              double acked = service.metrics().registry().find("heartbeat.acks.sent")
+                  .functionCounter().count();
+              assertTrue(received >= 30_000 / tickMs / 2, received + " heartbeats arrived");
+              // The kernel's buffers and the write queue filled: later acks were dropped instead
+              // of queued (the kernel on loopback takes a few MB first).
+              assertTrue(acked < received, acked + " of " + received + " acked");
+              ctx.completeNow();
             }));
           }));
         }));

@@ -3,6 +3,7 @@ package io.heartbeat.operations;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.heartbeat.testing.TestServices;
 import io.heartbeat.HeartbeatService;
 import io.heartbeat.config.HeartbeatConfig;
 import io.heartbeat.protocol.FrameType;
@@ -36,7 +37,8 @@ class TlsTest {
     if (mutual) {
       settings.put("tls.clientCaPath", CLIENT.certificatePath());
     }
-    return HeartbeatService.start(vertx, HeartbeatConfig.fromJson(settings), null, 0);
+    return HeartbeatService.start(vertx, HeartbeatConfig.fromJson(
+        settings.put("ioEdge", TestServices.ioEdge())), null, 0);
   }
 
   private static NetClientOptions tls(SelfSignedCertificate own) {

@@ -1,5 +1,6 @@
 package io.heartbeat.reliability;
 
+import io.heartbeat.testing.Prerequisites;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -41,7 +41,8 @@ class FrozenPeerKeepaliveTest {
     try {
       CClient.build();
     } catch (Exception e) {
-      Assumptions.abort(e.getMessage());
+      Prerequisites.missing("cannot build the C client: " + e.getMessage(),
+          "apt-get install gcc");
     }
   }
 

@@ -3,7 +3,7 @@ package io.heartbeat.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.heartbeat.bus.Addresses;
-import io.heartbeat.bus.Commands;
+import io.heartbeat.bus.CloseCommand;
 import io.heartbeat.bus.ConnectionIds;
 import io.heartbeat.testing.FrameClient;
 import io.heartbeat.testing.ServiceSettings;
@@ -11,6 +11,7 @@ import io.heartbeat.testing.ServiceTest;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxTestContext;
@@ -45,9 +46,9 @@ class CloseBatchOrderTest extends ServiceTest {
     older.compose(v -> wait(vertx, 60)).compose(v -> lastFrameNow(vertx, 1, ids))
         // Both silent for longer than the 100 ms window, the younger by 60 ms less.
         .compose(v -> wait(vertx, 150))
-        .compose(v -> vertx.eventBus().<JsonObject>request(
-            Addresses.ioInstance(ConnectionIds.ioKeyOf(ids[0])),
-            Commands.close(List.of(ids[1], ids[0]))))
+        .compose(v -> vertx.eventBus().<Buffer>request(
+            Addresses.ioClose(ConnectionIds.ioKeyOf(ids[0])),
+            CloseCommand.of(List.of(ids[1], ids[0])).toBuffer()))
         .compose(reply -> bothClosed.future())
         .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
           assertEquals(List.of(ids[0], ids[1]), closedOrder,

@@ -1,17 +1,20 @@
 package io.heartbeat.server;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.heartbeat.bus.Addresses;
-import io.heartbeat.bus.Commands;
+import io.heartbeat.bus.CloseCommand;
+import io.heartbeat.bus.CloseReply;
 import io.heartbeat.bus.ConnectionIds;
 import io.heartbeat.protocol.FrameType;
 import io.heartbeat.testing.FrameClient;
 import io.heartbeat.testing.ServiceSettings;
 import io.heartbeat.testing.ServiceTest;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.Checkpoint;
@@ -110,17 +113,16 @@ class CloseRaceTest extends ServiceTest {
           long unknown = ConnectionIds.id(ConnectionIds.ioKeyOf(id), 999_999);
           client.heartbeat();
           client.frames().at(0)
-              .compose(ack -> vertx.eventBus().<JsonObject>request(Addresses.ownerOf(id),
-                  Commands.close(List.of(id, unknown))))
+              .compose(ack -> vertx.eventBus().<Buffer>request(
+                  Addresses.ioClose(ConnectionIds.ioKeyOf(id)),
+                  CloseCommand.of(List.of(id, unknown)).toBuffer()))
               .onComplete(ctx.succeeding(reply -> {
-                JsonObject body = reply.body();
+                CloseReply body = CloseReply.fromBuffer(reply.body());
                 ctx.verify(() -> {
-                  assertEquals(new JsonArray(), body.getJsonArray("closed"));
-                  assertEquals(new JsonArray().add(unknown), body.getJsonArray("unknown"));
-                  JsonArray refused = body.getJsonArray("refused");
-                  assertEquals(1, refused.size(), body.encode());
-                  assertEquals(id, refused.getJsonObject(0).getLong("id"));
-                  long idleMs = refused.getJsonObject(0).getLong("idleMs");
+                  assertArrayEquals(new long[0], body.closed());
+                  assertArrayEquals(new long[] {unknown}, body.unknown());
+                  assertArrayEquals(new long[] {id}, body.refused());
+                  long idleMs = body.refusedIdleMs()[0];
                   assertTrue(idleMs >= 0 && idleMs < window.lowerMs(), "idleMs " + idleMs);
                 });
                 client.heartbeat();
@@ -162,9 +164,9 @@ class CloseRaceTest extends ServiceTest {
   private static AtomicInteger countCloseProposals(Vertx vertx) {
     AtomicInteger proposals = new AtomicInteger();
     vertx.eventBus().addOutboundInterceptor(delivery -> {
-      if (delivery.message().body() instanceof JsonObject json
-          && Commands.CLOSE.equals(json.getString(Commands.ACTION))) {
-        proposals.addAndGet(json.getJsonArray("ids").size());
+      if (delivery.message().address().endsWith(".close")
+          && delivery.message().body() instanceof Buffer batch) {
+        proposals.addAndGet(CloseCommand.fromBuffer(batch).ids().length);
       }
       delivery.next();
     });

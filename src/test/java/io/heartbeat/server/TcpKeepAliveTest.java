@@ -1,11 +1,13 @@
 package io.heartbeat.server;
 
+import io.heartbeat.testing.Prerequisites;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.heartbeat.HeartbeatService;
 import io.heartbeat.config.HeartbeatConfig;
+import io.heartbeat.server.netty.KeepAliveTuning;
 import io.heartbeat.testing.FrameClient;
 import io.heartbeat.testing.ServiceEvents;
 import io.heartbeat.testing.ServiceSettings;
@@ -37,7 +39,6 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import jdk.net.ExtendedSocketOptions;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.Logger;
@@ -133,7 +134,7 @@ class TcpKeepAliveTest extends ServiceTest {
             .setTcpKeepAlive(true))
         .connectHandler(socket -> {
           Channel channel = ((NetSocketInternal) socket).channelHandlerContext().channel();
-          boolean applied = new TcpKeepAliveTuner(settings).apply(channel);
+          boolean applied = new KeepAliveTuning(settings).apply(socket);
           tuned.complete(List.of(applied, channel.getClass().getSimpleName(),
               channel.config().getOption(ChannelOption.SO_KEEPALIVE), readBack(channel)));
         })
@@ -194,9 +195,9 @@ class TcpKeepAliveTest extends ServiceTest {
   /** A second Vert.x on the native transport, closed after the test. */
   private Vertx nativeVertx() {
     nativeVertx = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)).build();
-    Assumptions.assumeTrue(nativeVertx.isNativeTransportEnabled(),
-        () -> "native epoll transport unavailable: "
-            + nativeVertx.unavailableNativeTransportCause());
+    Prerequisites.require(nativeVertx.isNativeTransportEnabled(),
+        "native epoll transport unavailable: " + nativeVertx.unavailableNativeTransportCause(),
+        "run on Linux x86-64 with netty-transport-native-epoll on the class path");
     return nativeVertx;
   }
 
@@ -211,7 +212,7 @@ class TcpKeepAliveTest extends ServiceTest {
     String path = System.getenv().getOrDefault("PATH", "");
     boolean present = Stream.of(path.split(File.pathSeparator))
         .anyMatch(dir -> !dir.isEmpty() && Files.isExecutable(Path.of(dir, "ss")));
-    Assumptions.assumeTrue(present, "ss (iproute2) is not on the PATH: cannot inspect the"
-        + " accepted socket's keepalive timer");
+    Prerequisites.require(present, "ss is not on the PATH: cannot inspect the accepted"
+        + " socket's keepalive timer", "apt-get install iproute2");
   }
 }

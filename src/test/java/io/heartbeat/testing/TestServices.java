@@ -24,12 +24,20 @@ public final class TestServices {
   }
 
   /**
+   * The I/O edge the socket-level suite runs on: system property {@code heartbeat.test.ioEdge}
+   * (the build runs the server and operations tests once per edge), NETSERVER by default.
+   */
+  public static String ioEdge() {
+    return System.getProperty("heartbeat.test.ioEdge", "NETSERVER");
+  }
+
+  /**
    * Loopback, a random port shared by two I/O instances (so commands and events cross
-   * instances), tick {@value #TICK_MS} ms, maxMissed {@value #MAX_MISSED}.
+   * instances), tick {@value #TICK_MS} ms, maxMissed {@value #MAX_MISSED}, the edge under test.
    */
   public static JsonObject defaults() {
     return new JsonObject().put("host", "127.0.0.1").put("port", 0).put("ioInstances", 2)
-        .put("tickMs", TICK_MS).put("maxMissed", MAX_MISSED);
+        .put("tickMs", TICK_MS).put("maxMissed", MAX_MISSED).put("ioEdge", ioEdge());
   }
 
   /** {@link #defaults()} with the {@link ServiceSettings} of the test class, then the method. */

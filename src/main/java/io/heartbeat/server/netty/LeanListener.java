@@ -1,6 +1,8 @@
-package io.heartbeat.server;
+package io.heartbeat.server.netty;
 
 import io.heartbeat.config.HeartbeatConfig;
+import io.heartbeat.server.ClientPort;
+import io.heartbeat.server.RateLimitedLog;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -12,7 +14,6 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -22,27 +23,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The client port of one process: a single listening socket whose accepted sockets are handed,
- * in turn, to the I/O instances that joined it, each on its own event loop.
+ * The lean edge's client port (ioEdge = LEAN): one Netty listening socket per process, on
+ * Vert.x's acceptor loop and transport, whose accepted sockets are handed in turn to the I/O
+ * instances that joined it, each registered on its instance's own event loop. An accepted
+ * socket's pipeline holds the TLS handler (when TLS is on) and its {@link LeanConnection},
+ * nothing else: no Vert.x {@code NetSocket}, whose per-socket queues and objects cost about
+ * twice a hand-written Netty server's memory per connection in Vert.x 5.0 (README
+ * Architecture has the figures).
  *
- * <p>Why not a Vert.x {@code NetServer}: for every accepted socket Vert.x 5.0 builds a
- * {@code NetSocket} with an inbound queue, an outbound multi-producer queue (a 4.7 KiB chunk
- * that becomes garbage at once), address objects and metrics; at 15,000 connections that was
- * 2.3 times the memory per connection of a hand-written Netty server (docs/PERFORMANCE.md). Here
- * an accepted socket's pipeline holds the TLS handler (when TLS is on) and its {@link Connection},
- * nothing else. Channels are still Vert.x's: the listener runs on Vert.x's acceptor loop, the
- * sockets on the I/O verticles' event loops, with the transport (epoll or NIO) Vert.x chose.
- *
- * <p>The first {@link #join} binds; the last {@link #leave} closes the listening socket (sockets
- * already accepted stay with their instances). Thread-safe.
+ * <p>The first instance to open binds; the last to close closes the listening socket. Thread-safe.
  */
-public final class ClientListener {
+public final class LeanListener implements ClientPort.Factory {
 
-  private static final Logger LOG = LoggerFactory.getLogger(ClientListener.class);
+  private static final Logger LOG = LoggerFactory.getLogger(LeanListener.class);
 
   private final HeartbeatConfig config;
   /** The instances that take accepted sockets; replaced, never changed in place. */
-  private volatile IoVerticle[] members = new IoVerticle[0];
+  private volatile LeanPort[] members = new LeanPort[0];
   private final Dispatcher dispatcher = new Dispatcher();
   private Future<Integer> bound;
   private ServerChannel channel;
@@ -52,38 +49,36 @@ public final class ClientListener {
   private volatile SslContext tls;
 
   /** @param config the client port's settings (host, port, TLS, write limit, keepalive) */
-  public ClientListener(HeartbeatConfig config) {
+  public LeanListener(HeartbeatConfig config) {
     this.config = config;
     this.writeLimit = new WriteBufferWaterMark(config.maxPendingWriteBytes() / 2,
         config.maxPendingWriteBytes());
   }
 
-  /**
-   * Adds {@code instance} to the instances that receive accepted sockets, binding the port
-   * first if nobody did. Completes with the port listened on, or fails with the bind or TLS
-   * error.
-   */
-  synchronized Future<Integer> join(Vertx vertx, IoVerticle instance) {
+  @Override
+  public ClientPort newInstancePort() {
+    return new LeanPort(this, config);
+  }
+
+  /** Adds {@code port} to the members, binding first if nobody did; completes with the port. */
+  synchronized Future<Integer> join(VertxInternal vertx, LeanPort port) {
     if (bound == null) {
       Promise<Integer> binding = Promise.promise();
       bound = binding.future();
-      bind((VertxInternal) vertx, binding);
+      bind(vertx, binding);
     }
-    return bound.onSuccess(port -> add(instance));
+    return bound.onSuccess(p -> add(port));
   }
 
-  private synchronized void add(IoVerticle instance) {
-    IoVerticle[] now = Arrays.copyOf(members, members.length + 1);
-    now[now.length - 1] = instance;
+  private synchronized void add(LeanPort port) {
+    LeanPort[] now = Arrays.copyOf(members, members.length + 1);
+    now[now.length - 1] = port;
     members = now;
   }
 
-  /**
-   * Removes {@code instance}; it receives no more sockets. The last one to leave closes the
-   * listening socket; the future completes when it is closed.
-   */
-  synchronized Future<Void> leave(IoVerticle instance) {
-    members = Arrays.stream(members).filter(m -> m != instance).toArray(IoVerticle[]::new);
+  /** Removes {@code port}; the last one to leave closes the listening socket. */
+  synchronized Future<Void> leave(LeanPort port) {
+    members = Arrays.stream(members).filter(m -> m != port).toArray(LeanPort[]::new);
     if (members.length > 0) {
       return Future.succeededFuture();
     }
@@ -153,7 +148,7 @@ public final class ClientListener {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       Channel socket = (Channel) msg;
-      IoVerticle owner = pick();
+      LeanPort owner = pick();
       if (owner == null) {
         socket.unsafe().closeForcibly();
         return;
@@ -177,8 +172,8 @@ public final class ClientListener {
       });
     }
 
-    private IoVerticle pick() {
-      IoVerticle[] now = members;
+    private LeanPort pick() {
+      LeanPort[] now = members;
       if (now.length == 0) {
         return null;
       }

@@ -1,4 +1,4 @@
-package io.heartbeat.server;
+package io.heartbeat.server.netty;
 
 import io.heartbeat.config.HeartbeatConfig;
 import io.netty.handler.ssl.ClientAuth;

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 20, timeUnit = TimeUnit.SECONDS)
-class ClientListenerTest {
+class ClientPortTest {
 
   private static JsonObject settings() {
     return TestServices.defaults().put("ioInstances", 2).put("tickMs", 1000)

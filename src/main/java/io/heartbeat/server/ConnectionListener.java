@@ -1,0 +1,39 @@
+package io.heartbeat.server;
+
+import io.heartbeat.protocol.IllegalFrameException;
+import io.netty.buffer.ByteBuf;
+
+/**
+ * What a {@link ConnectionCore} tells the I/O instance that holds it: the instance counts,
+ * logs, publishes and batches; the core decides. Called on the instance's event loop.
+ */
+public interface ConnectionListener {
+
+  /** The connection showed life for the first time since the last activity batch. */
+  void active(ConnectionCore connection);
+
+  /** A HEARTBEAT arrived; {@code acked} false when acks are off or the peer is not reading. */
+  void heartbeat(ConnectionCore connection, boolean acked);
+
+  /**
+   * A payload for the application: a DATA frame, or a HEARTBEAT's non-empty payload.
+   *
+   * @param payload valid for the duration of the call only
+   */
+  void data(ConnectionCore connection, boolean heartbeat, ByteBuf payload);
+
+  /** The peer announced it is leaving, with its UTF-8 reason. */
+  void goodbye(ConnectionCore connection, String reason);
+
+  /** The peer sent an illegal frame; the core closes the connection (nothing sent back). */
+  void protocolError(ConnectionCore connection, IllegalFrameException verdict);
+
+  /** Application data could not be queued: the peer stopped reading. Watch it for a tick. */
+  void stoppedReading(ConnectionCore connection);
+
+  /** A socket error (reset, broken pipe, a TLS record that is not TLS). */
+  void ioError(ConnectionCore connection, Throwable error);
+
+  /** The socket is closed, for {@code reason} (a LifecycleEvents close reason). */
+  void closed(ConnectionCore connection, String reason);
+}
