@@ -2,7 +2,8 @@ package io.heartbeat.tools.scale;
 
 import io.heartbeat.bus.ActivityBatch;
 import io.heartbeat.bus.Addresses;
-import io.heartbeat.bus.Commands;
+import io.heartbeat.bus.CloseCommand;
+import io.heartbeat.bus.CloseReply;
 import io.heartbeat.bus.LifecycleEvents;
 import io.heartbeat.server.ActivityRouter;
 import io.vertx.core.Future;
@@ -10,7 +11,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -46,7 +46,7 @@ final class SyntheticIoVerticle extends VerticleBase {
     bus = vertx.eventBus();
     fleet = new SyntheticFleet(size, new int[] {ioKey}, settings.tickMs(),
         settings.silentPerTick());
-    Future<Void> commands = bus.<JsonObject>consumer(Addresses.ioInstance(ioKey), this::onCommand)
+    Future<Void> commands = bus.<Buffer>consumer(Addresses.ioClose(ioKey), this::onClose)
         .completion();
     Future<Void> resync = bus.<JsonObject>consumer(Addresses.MONITOR_RESYNC,
         m -> router.snapshot(bus, m.body() == null ? new JsonObject() : m.body(),
@@ -75,23 +75,16 @@ final class SyntheticIoVerticle extends VerticleBase {
     router.activity(bus, batch);
   }
 
-  private void onCommand(Message<JsonObject> message) {
-    JsonObject body = message.body();
-    String action = body.getString(Commands.ACTION);
-    if (!Commands.CLOSE.equals(action)) {
-      return;
-    }
-    JsonArray ids = body.getJsonArray("ids");
-    JsonArray closed = new JsonArray();
-    JsonArray unknown = new JsonArray();
-    for (int i = 0; i < ids.size(); i++) {
-      long id = ids.getLong(i);
+  private void onClose(Message<Buffer> message) {
+    long[] ids = CloseCommand.fromBuffer(message.body()).ids();
+    CloseReply.Builder reply = new CloseReply.Builder(ids.length);
+    for (long id : ids) {
       int slot = fleet.slotOf(id);
       if (slot < 0) {
-        unknown.add(id);
+        reply.unknown(id);
         continue;
       }
-      closed.add(id);
+      reply.closed(id);
       long next = fleet.replace(slot);
       bus.publish(Addresses.CONNECTION_CLOSED, LifecycleEvents.closed(id, "synthetic",
           LifecycleEvents.TIMEOUT, settings.maxMissed() * settings.tickMs(), settings.maxMissed(),
@@ -99,7 +92,6 @@ final class SyntheticIoVerticle extends VerticleBase {
       bus.publish(Addresses.CONNECTION_OPENED, LifecycleEvents.opened(next, "synthetic",
           "synthetic", System.currentTimeMillis()));
     }
-    message.reply(new JsonObject().put("closed", closed).put("refused", new JsonArray())
-        .put("unknown", unknown));
+    message.reply(reply.build().toBuffer());
   }
 }
