@@ -49,7 +49,9 @@ public final class ScaleModel {
     List<Figures> runs = new ArrayList<>();
     for (int size : sizes) {
       System.out.printf(Locale.ROOT, "... %,d connections%n", size);
-      runs.add(new SingleJvmRun(settings, gc).run(size));
+      Figures run = new SingleJvmRun(settings, gc).run(size);
+      runs.add(run);
+      System.out.print(Figures.table(List.of(run)));
     }
     print("single JVM", runs);
   }
