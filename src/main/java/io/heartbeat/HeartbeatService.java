@@ -6,7 +6,7 @@ import io.heartbeat.bus.Commands;
 import io.heartbeat.bus.ConnectionIds;
 import io.heartbeat.cluster.ClusterNode;
 import io.heartbeat.config.ConfigException;
-import io.heartbeat.config.ConfigLoader;
+import io.heartbeat.config.ConfigSources;
 import io.heartbeat.config.ConfigWatcherVerticle;
 import io.heartbeat.config.HeartbeatConfig;
 import io.heartbeat.metrics.HeartbeatMetrics;
@@ -44,7 +44,7 @@ public final class HeartbeatService {
 
   /** What to start besides the monitor and the I/O instances. */
   public static final class Options {
-    private Path configFile;
+    private ConfigSources configSources;
     private int node;
     private HeartbeatMetrics metrics;
     private boolean admin;
@@ -52,7 +52,13 @@ public final class HeartbeatService {
 
     /** Watch this file for run-time changes (when configScanMs is above 0); null for none. */
     public Options configFile(Path file) {
-      this.configFile = file;
+      this.configSources = file == null ? null : ConfigSources.of(file);
+      return this;
+    }
+
+    /** Watch these sources for run-time changes (when configScanMs is above 0). */
+    public Options configSources(ConfigSources sources) {
+      this.configSources = sources;
       return this;
     }
 
@@ -142,9 +148,9 @@ public final class HeartbeatService {
       service.cluster = node;
       return service.deployMonitor();
     }).compose(id -> service.deployIo(options.node));
-    if (options.configFile != null && config.configScanMs() > 0) {
+    if (options.configSources != null && config.configScanMs() > 0) {
       chain = chain.compose(id -> vertx.deployVerticle(
-          new ConfigWatcherVerticle(options.configFile, ConfigLoader.fromSystem(), config)))
+          new ConfigWatcherVerticle(options.configSources, config)))
           .onSuccess(deployed::add);
     }
     if (admin != null) {

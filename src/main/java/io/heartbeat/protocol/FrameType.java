@@ -16,8 +16,16 @@ public final class FrameType {
   public static final int HEARTBEAT_ACK = 2;
   /** The sender is about to close; payload is a UTF-8 reason. */
   public static final int GOODBYE = 3;
+  /**
+   * Protocol 1.1, client to server, first frame only: opens a session ({@link Hello}). Not legal
+   * for {@link #isLegal} until the server's session layer takes it.
+   */
+  public static final int HELLO = 4;
+  /** Protocol 1.1, server to client: the session is open ({@link Welcome}). */
+  public static final int WELCOME = 5;
 
-  private static final String[] NAMES = {"HEARTBEAT", "DATA", "HEARTBEAT_ACK", "GOODBYE"};
+  private static final String[] NAMES = {"HEARTBEAT", "DATA", "HEARTBEAT_ACK", "GOODBYE",
+      "HELLO", "WELCOME"};
 
   private FrameType() {
   }
@@ -27,8 +35,8 @@ public final class FrameType {
     return type >= HEARTBEAT && type <= GOODBYE;
   }
 
-  /** The protocol name of a legal code, or {@code "UNKNOWN(<code>)"}. */
+  /** The protocol name of a code of version 1 or 1.1, or {@code "UNKNOWN(<code>)"}. */
   public static String name(int type) {
-    return isLegal(type) ? NAMES[type] : "UNKNOWN(" + type + ")";
+    return type >= HEARTBEAT && type <= WELCOME ? NAMES[type] : "UNKNOWN(" + type + ")";
   }
 }

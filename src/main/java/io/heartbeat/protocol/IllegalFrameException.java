@@ -1,7 +1,8 @@
 package io.heartbeat.protocol;
 
 /**
- * An illegal frame header: unknown type, negative length, or length above the maximum.
+ * An illegal frame: an unknown type, a negative length or a length above the maximum in its
+ * header, or (protocol 1.1) a session frame whose payload breaks a field rule.
  *
  * <p>Carries the offending values so a log line can name them. It has no stack trace: it is a
  * verdict on the peer's bytes, not a bug in this process, and hostile input must not be able to
@@ -16,7 +17,9 @@ public final class IllegalFrameException extends Exception {
     /** The length is below zero. */
     NEGATIVE_LENGTH("negative-length"),
     /** The length is above the configured maximum payload. */
-    LENGTH_TOO_LARGE("length-too-large");
+    LENGTH_TOO_LARGE("length-too-large"),
+    /** A HELLO or WELCOME payload that breaks a field rule of protocol 1.1 (see {@link Hello}). */
+    MALFORMED_SESSION_FRAME("malformed-session-frame");
 
     private final String code;
 
@@ -34,6 +37,7 @@ public final class IllegalFrameException extends Exception {
   private final int type;
   private final int length;
   private final int maxPayloadBytes;
+  private final String detail;
 
   /** Builds the verdict for a header with the given fields. */
   public IllegalFrameException(Reason reason, int type, int length, int maxPayloadBytes) {
@@ -42,6 +46,25 @@ public final class IllegalFrameException extends Exception {
     this.type = type;
     this.length = length;
     this.maxPayloadBytes = maxPayloadBytes;
+    this.detail = null;
+  }
+
+  /**
+   * Builds the verdict on a session frame's payload ({@link Reason#MALFORMED_SESSION_FRAME}).
+   *
+   * @param detail which field rule was broken, with the value, for the log line
+   */
+  public static IllegalFrameException malformed(int type, int length, String detail) {
+    return new IllegalFrameException(type, length, detail);
+  }
+
+  private IllegalFrameException(int type, int length, String detail) {
+    super(null, null, false, false);
+    this.reason = Reason.MALFORMED_SESSION_FRAME;
+    this.type = type;
+    this.length = length;
+    this.maxPayloadBytes = -1;
+    this.detail = detail;
   }
 
   /** Which rule the header broke. */
@@ -66,6 +89,8 @@ public final class IllegalFrameException extends Exception {
         return "unknown frame type " + type + " (legal: 0..3)";
       case NEGATIVE_LENGTH:
         return "negative payload length " + length;
+      case MALFORMED_SESSION_FRAME:
+        return "malformed " + FrameType.name(type) + " (" + length + " bytes): " + detail;
       default:
         return "payload length " + length + " above the maximum of " + maxPayloadBytes + " bytes";
     }

@@ -1,6 +1,7 @@
 package io.heartbeat.faults;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -70,20 +71,42 @@ class ServerStallTest {
       // Warm: the server's first-connection stalls are behind us.
       warm.add(Future.fromCompletionStage(client.line("ack 20")));
     }
+    int[] acksBeforeStop = new int[CLIENTS];
     Future.all(warm)
         .compose(v -> signalServer(vertx, "STOP"))
-        .compose(v -> after(vertx, stallMs))
+        .compose(v -> {
+          for (int i = 0; i < CLIENTS; i++) {
+            acksBeforeStop[i] = lastAck(clients.get(i));
+          }
+          return after(vertx, stallMs);
+        })
         .compose(v -> signalServer(vertx, "CONT"))
         // Watch two whole windows after the resume: any timeout close would land there.
         .compose(v -> after(vertx, 2 * (MAX_MISSED + 1) * TICK_MS))
         .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
           assertFalse(server.printed("closed: timeout"), "server closed a healthy client: "
               + server.lines);
-          for (ProcessFixture.Running client : clients) {
+          for (int i = 0; i < CLIENTS; i++) {
+            ProcessFixture.Running client = clients.get(i);
             assertFalse(client.printed("closed-after-last-ms"), "client closed: " + client.lines);
+            // Served again, not just left open: two windows of heartbeats at half a tick.
+            assertTrue(lastAck(client) >= acksBeforeStop[i] + 2 * MAX_MISSED,
+                "acks did not resume after SIGCONT: " + acksBeforeStop[i] + " before the stop, "
+                    + lastAck(client) + " now");
           }
           ctx.completeNow();
         })));
+  }
+
+  /** The number of the last "ack N" line the classic client printed (0 for none). */
+  private static int lastAck(ProcessFixture.Running client) {
+    int last = 0;
+    for (String line : client.lines) {
+      if (line.startsWith("ack ")) {
+        last = Math.max(last, Integer.parseInt(line.substring(4).trim()));
+      }
+    }
+    return last;
   }
 
   private Future<Void> signalServer(Vertx vertx, String signal) {

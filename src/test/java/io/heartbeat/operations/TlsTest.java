@@ -1,6 +1,7 @@
 package io.heartbeat.operations;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.heartbeat.testing.TestServices;
@@ -52,13 +53,32 @@ class TlsTest {
 
   /** Connects, sends one heartbeat and completes with whether an ack came back. */
   private static Future<Boolean> heartbeatAcked(Vertx vertx, int port, NetClientOptions options) {
+    return attempt(vertx, port, options).map(outcome -> outcome.acked);
+  }
+
+  /** What became of one TLS client: acked, or the error its connection ended with. */
+  private record Outcome(boolean acked, Throwable error) {
+    /** Whether the server refused it in the TLS handshake (an alert, not a reset or timeout). */
+    boolean refusedByTls() {
+      for (Throwable t = error; t != null; t = t.getCause()) {
+        if (t instanceof javax.net.ssl.SSLException) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+
+  private static Future<Outcome> attempt(Vertx vertx, int port, NetClientOptions options) {
     return RawClient.connect(vertx, port, options).compose(client -> {
-      Promise<Boolean> acked = Promise.promise();
-      client.onFrame(f -> acked.tryComplete(f.type() == FrameType.HEARTBEAT_ACK));
-      client.closed.future().onComplete(v -> acked.tryComplete(false));
+      Promise<Outcome> outcome = Promise.promise();
+      client.onFrame(f -> outcome.tryComplete(
+          new Outcome(f.type() == FrameType.HEARTBEAT_ACK, null)));
+      client.closed.future().onComplete(v -> outcome.tryComplete(new Outcome(false,
+          client.error)));
       client.send(FrameType.HEARTBEAT, null);
-      return acked.future();
-    }).recover(refused -> Future.succeededFuture(false));
+      return outcome.future();
+    }, failed -> Future.succeededFuture(new Outcome(false, failed)));
   }
 
   @Test
@@ -85,14 +105,18 @@ class TlsTest {
     start(vertx, true).compose(service -> heartbeatAcked(vertx, service.port(), tls(CLIENT))
         .compose(trusted -> {
           ctx.verify(() -> assertTrue(trusted, "client with the trusted certificate not acked"));
-          return heartbeatAcked(vertx, service.port(), tls(STRANGER));
+          return attempt(vertx, service.port(), tls(STRANGER));
         })
         .compose(stranger -> {
-          ctx.verify(() -> assertEquals(false, stranger, "client with a wrong certificate acked"));
-          return heartbeatAcked(vertx, service.port(), tls(null));
+          ctx.verify(() -> {
+            assertFalse(stranger.acked, "client with a wrong certificate acked");
+            assertTrue(stranger.refusedByTls(), "not a TLS refusal: " + stranger.error);
+          });
+          return attempt(vertx, service.port(), tls(null));
         }))
         .onComplete(ctx.succeeding(anonymous -> ctx.verify(() -> {
-          assertEquals(false, anonymous, "client without a certificate acked");
+          assertFalse(anonymous.acked, "client without a certificate acked");
+          assertTrue(anonymous.refusedByTls(), "not a TLS refusal: " + anonymous.error);
           ctx.completeNow();
         })));
   }
