@@ -3,8 +3,10 @@ package io.heartbeat;
 import ch.qos.logback.classic.LoggerContext;
 import io.heartbeat.cluster.ClusterSetup;
 import io.heartbeat.config.ConfigException;
-import io.heartbeat.config.ConfigLoader;
+import io.heartbeat.config.ConfigSources;
 import io.heartbeat.config.HeartbeatConfig;
+import io.heartbeat.config.LogFormat;
+import io.heartbeat.config.OpenFilesLimit;
 import io.heartbeat.metrics.HeartbeatMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -13,6 +15,7 @@ import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,6 +38,8 @@ public final class HeartbeatApplication {
   /** The config file used when {@code -conf} is not given. */
   public static final Path DEFAULT_CONFIG = Path.of("conf", "config.json");
   private static final String USAGE = "Usage: java -jar heartbeat.jar [-conf FILE] [-cluster]";
+  /** Whether the operator chose a logback configuration (then logFormat does not apply). */
+  private static boolean logbackChosen;
 
   private HeartbeatApplication() {
   }
@@ -78,10 +83,11 @@ public final class HeartbeatApplication {
     }
     HeartbeatConfig config;
     HazelcastClusterManager clusterManager = null;
+    ConfigSources sources = ConfigSources.forMain(file, explicit,
+        clusterFlag ? new JsonObject().put("cluster.enabled", true) : new JsonObject());
     try {
-      HeartbeatConfig loaded = ConfigLoader.fromSystem().load(file, explicit);
-      config = clusterFlag && !loaded.clusterEnabled()
-          ? HeartbeatConfig.fromJson(loaded.toJson().put("cluster.enabled", true)) : loaded;
+      config = readSettings(sources);
+      LogFormat.apply(config, logbackChosen);
       if (config.clusterEnabled()) {
         clusterManager = ClusterSetup.clusterManager(config);
       } else if (!(config.runsIo() && config.runsMonitor())) {
@@ -92,6 +98,15 @@ public final class HeartbeatApplication {
     } catch (ConfigException e) {
       log.error(e.getMessage());
       return 2;
+    } catch (Exception e) {
+      log.error("Heartbeat could not read its settings: {}", e.toString());
+      return 2;
+    }
+    if (config.runsIo()) {
+      OpenFilesLimit.processLimit().stream()
+          .mapToObj(limit -> OpenFilesLimit.warning(limit, config.maxConnections(),
+              OpenFilesLimit.ownFiles(Runtime.getRuntime().availableProcessors())))
+          .flatMap(java.util.Optional::stream).forEach(log::warn);
     }
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     VertxOptions options = new VertxOptions().setPreferNativeTransport(true)
@@ -115,7 +130,7 @@ public final class HeartbeatApplication {
     HeartbeatService service;
     try {
       service = HeartbeatService.start(vertx, config, new HeartbeatService.Options()
-              .configFile(Files.exists(file) ? file : null)
+              .configSources(sources)
               .metrics(new HeartbeatMetrics(registry))
               .clusterManager(clusterManager)
               .admin(true))
@@ -167,6 +182,19 @@ public final class HeartbeatApplication {
     return 0;
   }
 
+  /**
+   * Reads the settings once through vertx-config, on a short-lived Vert.x instance: the real one
+   * cannot be built before the settings say whether it is clustered. Blocks the main thread only.
+   */
+  private static HeartbeatConfig readSettings(ConfigSources sources) throws Exception {
+    Vertx reader = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
+    try {
+      return sources.read(reader).await(1, TimeUnit.MINUTES);
+    } finally {
+      closeQuietly(reader);
+    }
+  }
+
   private static String transport(Vertx vertx) {
     if (vertx.isNativeTransportEnabled()) {
       return "epoll";
@@ -201,7 +229,8 @@ public final class HeartbeatApplication {
   /** Points logback at conf/logback.xml when present and no configuration was chosen. */
   private static void useProjectLogbackConfig() {
     Path conf = Path.of("conf", "logback.xml");
-    if (System.getProperty("logback.configurationFile") == null && Files.isRegularFile(conf)) {
+    logbackChosen = System.getProperty("logback.configurationFile") != null;
+    if (!logbackChosen && Files.isRegularFile(conf)) {
       System.setProperty("logback.configurationFile", conf.toString());
     }
   }

@@ -1,12 +1,14 @@
 package io.heartbeat;
 
+import io.heartbeat.admin.AdminHooks;
 import io.heartbeat.admin.AdminVerticle;
+import io.heartbeat.admin.ReadinessCheck;
 import io.heartbeat.bus.Addresses;
 import io.heartbeat.bus.Commands;
 import io.heartbeat.bus.ConnectionIds;
 import io.heartbeat.cluster.ClusterNode;
 import io.heartbeat.config.ConfigException;
-import io.heartbeat.config.ConfigLoader;
+import io.heartbeat.config.ConfigSources;
 import io.heartbeat.config.ConfigWatcherVerticle;
 import io.heartbeat.config.HeartbeatConfig;
 import io.heartbeat.metrics.HeartbeatMetrics;
@@ -44,7 +46,7 @@ public final class HeartbeatService {
 
   /** What to start besides the monitor and the I/O instances. */
   public static final class Options {
-    private Path configFile;
+    private ConfigSources configSources;
     private int node;
     private HeartbeatMetrics metrics;
     private boolean admin;
@@ -52,7 +54,13 @@ public final class HeartbeatService {
 
     /** Watch this file for run-time changes (when configScanMs is above 0); null for none. */
     public Options configFile(Path file) {
-      this.configFile = file;
+      this.configSources = file == null ? null : ConfigSources.of(file);
+      return this;
+    }
+
+    /** Watch these sources for run-time changes (when configScanMs is above 0). */
+    public Options configSources(ConfigSources sources) {
+      this.configSources = sources;
       return this;
     }
 
@@ -129,8 +137,9 @@ public final class HeartbeatService {
     List<IoVerticle> instances = Collections.synchronizedList(new ArrayList<>());
     HeartbeatService[] self = new HeartbeatService[1];
     AdminVerticle admin = options.admin && config.adminEnabled()
-        ? new AdminVerticle(config, metrics.registry(), () -> self[0].ioKeys(),
-            () -> self[0].isReady(), () -> self[0].drain())
+        ? new AdminVerticle(config, metrics, new AdminHooks(() -> self[0].ioKeys(),
+            () -> self[0].node(), () -> self[0].readinessChecks(), () -> self[0].drain(),
+            () -> self[0].undrain()))
         : null;
     HeartbeatService service = new HeartbeatService(vertx, config, metrics, deployed, instances,
         admin);
@@ -142,9 +151,9 @@ public final class HeartbeatService {
       service.cluster = node;
       return service.deployMonitor();
     }).compose(id -> service.deployIo(options.node));
-    if (options.configFile != null && config.configScanMs() > 0) {
+    if (options.configSources != null && config.configScanMs() > 0) {
       chain = chain.compose(id -> vertx.deployVerticle(
-          new ConfigWatcherVerticle(options.configFile, ConfigLoader.fromSystem(), config)))
+          new ConfigWatcherVerticle(options.configSources, config)))
           .onSuccess(deployed::add);
     }
     if (admin != null) {
@@ -231,12 +240,35 @@ public final class HeartbeatService {
    * part only where this node runs it, plus: at least one monitor is live in the cluster.
    */
   public boolean isReady() {
-    boolean ticking = metrics.monitorTicking(System.nanoTime());
-    boolean serving = !ioInstances.isEmpty()
-        && ioInstances.stream().allMatch(IoVerticle::isServing);
+    return readinessChecks().stream().allMatch(check -> check.up().getAsBoolean());
+  }
+
+  /** The named conditions of {@link #isReady()}, as the admin API's /ready shows them. */
+  private List<ReadinessCheck> readinessChecks() {
+    List<ReadinessCheck> checks = new ArrayList<>();
+    if (config.runsIo()) {
+      checks.add(new ReadinessCheck("client-port", () -> !ioInstances.isEmpty()
+          && ioInstances.stream().allMatch(io -> io.actualPort() > 0),
+          "the client port is not listening"));
+      checks.add(new ReadinessCheck("draining", () -> !isDraining(),
+          "draining: new connections are refused (DELETE /drain ends it)"));
+    }
+    if (config.runsMonitor()) {
+      checks.add(new ReadinessCheck("monitor-ticking",
+          () -> metrics.monitorTicking(System.nanoTime()),
+          "the monitor has not ticked within two ticks"));
+    }
     ClusterNode node = cluster;
-    return (ticking || !config.runsMonitor()) && (serving || !config.runsIo())
-        && (node == null || node.monitorReachable());
+    if (node != null) {
+      checks.add(new ReadinessCheck("cluster-monitors", node::monitorReachable,
+          "no live monitor is reachable in the cluster"));
+    }
+    return checks;
+  }
+
+  private synchronized boolean isDraining() {
+    return draining != null
+        || ioInstances.stream().anyMatch(io -> io.actualPort() > 0 && !io.isServing());
   }
 
   /**
@@ -256,6 +288,37 @@ public final class HeartbeatService {
       draining = Future.all(all).mapEmpty();
     }
     return draining;
+  }
+
+  /**
+   * Ends a drain: every I/O instance takes connections again ({@code {"action":"undrain"}}).
+   * Fails naming the instances that did not confirm; readiness stays DOWN while any of them still
+   * drains. A later {@link #drain()} starts a new drain.
+   */
+  public Future<Void> undrain() {
+    List<Integer> keys;
+    synchronized (this) {
+      draining = null;
+      keys = ioKeys();
+    }
+    List<Future<?>> all = new ArrayList<>();
+    DeliveryOptions wait = new DeliveryOptions()
+        .setSendTimeout(AdminVerticle.DEFAULT_BUS_TIMEOUT_MS);
+    for (int key : keys) {
+      all.add(vertx.eventBus().request(Addresses.ioInstance(key),
+          new JsonObject().put(Commands.ACTION, Commands.UNDRAIN), wait)
+          .recover(e -> Future.failedFuture("I/O instance " + key + ": " + e.getMessage())));
+    }
+    return Future.join(all).transform(ar -> {
+      List<String> failed = new ArrayList<>();
+      for (Future<?> f : all) {
+        if (f.failed()) {
+          failed.add(f.cause().getMessage());
+        }
+      }
+      return failed.isEmpty() ? Future.succeededFuture()
+          : Future.failedFuture(String.join("; ", failed));
+    });
   }
 
   /**

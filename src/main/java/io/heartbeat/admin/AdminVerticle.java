@@ -1,71 +1,65 @@
 package io.heartbeat.admin;
 
-import io.heartbeat.bus.Addresses;
-import io.heartbeat.bus.Commands;
 import io.heartbeat.config.ConfigException;
 import io.heartbeat.config.HeartbeatConfig;
-import io.micrometer.core.instrument.MeterRegistry;
+import io.heartbeat.metrics.HeartbeatMetrics;
+import io.heartbeat.metrics.ProcessMeters;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.TimeoutHandler;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
-import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The admin HTTP API, on its own port (loopback by default):
- * <ul>
- *   <li>{@code GET /health}: 200 while the process runs.</li>
- *   <li>{@code GET /ready}: 200 when listening, not draining and the monitor ticked within two
- *       ticks; 503 otherwise.</li>
- *   <li>{@code GET /metrics}: Prometheus text (Vert.x and heartbeat meters).</li>
- *   <li>{@code GET /connections?peer=&page=&size=}: connections, paged, optionally filtered by a
- *       substring of the peer address; {@code GET /connections/{id}}: one connection.</li>
- *   <li>{@code POST /connections/{id}/kick}: GOODBYE "kicked", then close.</li>
- *   <li>{@code POST /drain}: start a graceful drain (202).</li>
- * </ul>
- * With {@code admin.token} set, everything but /health and /ready needs
- * {@code Authorization: Bearer <token>} (401 otherwise).
+ * The admin HTTP API on its own port (loopback by default); routes, parameters, status codes
+ * and JSON shapes are documented in docs/ADMIN.md. {@code /health} and {@code /ready} are
+ * {@link HealthRoutes}; the connection routes are {@link ConnectionRoutes}; this class wires
+ * them, the bearer token, {@code /metrics}, {@code /drain} and the error answers: every
+ * failure, unknown route (404) and wrong method (405) is answered in JSON, and no request waits
+ * longer than the bus timeout plus a second.
+ *
+ * <p>On start it also binds the process meters ({@link ProcessMeters}: JVM, GC, threads, CPU,
+ * open files, build info, connection limit); they are released on stop.
  */
 public final class AdminVerticle extends VerticleBase {
 
+  /** How long a bus request to an I/O instance may take before the answer says so, in ms. */
+  public static final long DEFAULT_BUS_TIMEOUT_MS = 2000;
+  /** Largest request body read, in bytes; no route takes a body. */
+  static final long MAX_BODY_BYTES = 1024;
+
   private static final Logger LOG = LoggerFactory.getLogger(AdminVerticle.class);
-  private static final int MAX_PAGE_SIZE = 1000;
 
   private final HeartbeatConfig config;
-  private final MeterRegistry registry;
-  private final Supplier<List<Integer>> ioKeys;
-  private final BooleanSupplier ready;
-  private final Supplier<Future<Void>> drain;
-  private HttpServer server;
+  private final HeartbeatMetrics metrics;
+  private final AdminHooks hooks;
+  private final long busTimeoutMs;
+  private ProcessMeters processMeters;
   private volatile int actualPort = -1;
 
-  /**
-   * @param ioKeys keys of the I/O instances whose connections to list
-   * @param ready readiness (listening, not draining, monitor ticking)
-   * @param drain starts a graceful drain
-   */
-  public AdminVerticle(HeartbeatConfig config, MeterRegistry registry,
-      Supplier<List<Integer>> ioKeys, BooleanSupplier ready, Supplier<Future<Void>> drain) {
+  /** An admin API whose bus requests time out after {@link #DEFAULT_BUS_TIMEOUT_MS}. */
+  public AdminVerticle(HeartbeatConfig config, HeartbeatMetrics metrics, AdminHooks hooks) {
+    this(config, metrics, hooks, DEFAULT_BUS_TIMEOUT_MS);
+  }
+
+  /** @param busTimeoutMs how long an I/O instance may take to answer, in ms (above 0) */
+  public AdminVerticle(HeartbeatConfig config, HeartbeatMetrics metrics, AdminHooks hooks,
+      long busTimeoutMs) {
+    if (busTimeoutMs <= 0) {
+      throw new IllegalArgumentException("busTimeoutMs must be above 0, was " + busTimeoutMs);
+    }
     this.config = config;
-    this.registry = registry;
-    this.ioKeys = ioKeys;
-    this.ready = ready;
-    this.drain = drain;
+    this.metrics = metrics;
+    this.hooks = hooks;
+    this.busTimeoutMs = busTimeoutMs;
   }
 
   /** The bound admin port, -1 before start. */
@@ -76,22 +70,19 @@ public final class AdminVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
-    router.get("/health").handler(rc -> json(rc, 200, new JsonObject().put("status", "UP")));
-    router.get("/ready").handler(rc -> {
-      boolean ok = ready.getAsBoolean();
-      json(rc, ok ? 200 : 503, new JsonObject().put("ready", ok));
-    });
+    router.route().handler(TimeoutHandler.create(busTimeoutMs + 1000, 503));
+    router.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+    HealthRoutes.mount(vertx, router, metrics, config.runsMonitor(), hooks.readiness().get());
     router.route().handler(this::authorize);
     router.get("/metrics").handler(this::metrics);
-    router.get("/connections").handler(this::list);
-    router.get("/connections/:id").handler(this::describe);
-    router.post("/connections/:id/kick").handler(this::kick);
-    router.post("/drain").handler(rc -> {
-      drain.get();
-      json(rc, 202, new JsonObject().put("draining", true));
-    });
-    server = vertx.createHttpServer();
-    return server.requestHandler(router).listen(config.adminPort(), config.adminHost())
+    new ConnectionRoutes(vertx, hooks, busTimeoutMs).mount(router);
+    router.post("/drain").handler(this::drain);
+    router.delete("/drain").handler(this::undrain);
+    ErrorAnswers.mount(router);
+    processMeters = ProcessMeters.bind(metrics, vertx, config);
+    HttpServer server = vertx.createHttpServer().requestHandler(router)
+        .invalidRequestHandler(ErrorAnswers::invalidRequest);
+    return server.listen(config.adminPort(), config.adminHost())
         .recover(e -> Future.failedFuture(new ConfigException("Cannot start the admin API on "
             + config.adminHost() + ":" + config.adminPort() + ": " + e.getMessage()
             + ". Choose another admin.port (HEARTBEAT_ADMIN_PORT) or set admin.enabled to"
@@ -102,6 +93,14 @@ public final class AdminVerticle extends VerticleBase {
               config.adminHost(), actualPort, config.adminToken().isEmpty() ? ""
                   : ", bearer token required");
         });
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (processMeters != null) {
+      processMeters.close();
+    }
+    return Future.succeededFuture();
   }
 
   private void authorize(RoutingContext rc) {
@@ -117,88 +116,39 @@ public final class AdminVerticle extends VerticleBase {
       rc.next();
     } else {
       rc.response().putHeader("WWW-Authenticate", "Bearer");
-      json(rc, 401, new JsonObject().put("error", "missing or wrong bearer token"));
+      Replies.error(rc, 401, header == null ? "missing bearer token"
+          : "wrong bearer token (expected Authorization: Bearer <admin.token>)");
     }
   }
 
+  /** Prometheus text; scraped off the event loop, since a scrape walks every meter. */
   private void metrics(RoutingContext rc) {
-    if (!(registry instanceof PrometheusMeterRegistry)) {
-      json(rc, 404, new JsonObject().put("error", "metrics are not kept in Prometheus format"));
+    if (!(metrics.registry() instanceof PrometheusMeterRegistry prometheus)) {
+      Replies.error(rc, 404, "metrics are not kept in Prometheus format");
       return;
     }
-    rc.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-        .end(((PrometheusMeterRegistry) registry).scrape());
-  }
-
-  private void list(RoutingContext rc) {
-    String peer = rc.queryParams().get("peer");
-    int page = intParam(rc, "page", 0);
-    int size = Math.min(MAX_PAGE_SIZE, Math.max(1, intParam(rc, "size", 100)));
-    List<Future<Message<JsonObject>>> replies = new ArrayList<>();
-    JsonObject request = new JsonObject().put(Commands.ACTION, Commands.LIST).put("peer", peer);
-    for (int key : ioKeys.get()) {
-      replies.add(vertx.eventBus().request(Addresses.ioInstance(key), request,
-          new DeliveryOptions().setSendTimeout(5000)));
-    }
-    Future.join(replies).onComplete(ar -> {
-      List<JsonObject> all = new ArrayList<>();
-      for (Future<Message<JsonObject>> r : replies) {
-        if (r.succeeded()) {
-          r.result().body().getJsonArray("connections").forEach(c -> all.add((JsonObject) c));
-        }
+    vertx.executeBlocking(prometheus::scrape, false).onComplete(ar -> {
+      if (ar.failed()) {
+        Replies.error(rc, 500, "scrape failed: " + ar.cause().getMessage());
+      } else if (!rc.response().ended()) {
+        rc.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+            .end(ar.result());
       }
-      all.sort(Comparator.comparingLong(c -> c.getLong("id")));
-      int from = Math.min(all.size(), page * size);
-      int to = Math.min(all.size(), from + size);
-      json(rc, 200, new JsonObject().put("total", all.size()).put("page", page)
-          .put("size", size).put("connections", new JsonArray(new ArrayList<>(
-              all.subList(from, to)))));
     });
   }
 
-  private void describe(RoutingContext rc) {
-    Long id = idParam(rc);
-    if (id == null) {
-      return;
-    }
-    vertx.eventBus().<JsonObject>request(Addresses.ownerOf(id),
-            new JsonObject().put(Commands.ACTION, Commands.DESCRIBE).put("id", id))
-        .onSuccess(m -> json(rc, 200, m.body()))
-        .onFailure(e -> json(rc, 404, new JsonObject().put("error", "no open connection " + id)));
+  private void drain(RoutingContext rc) {
+    hooks.drain().get().onFailure(e -> LOG.warn("Drain did not complete: {}", e.getMessage()));
+    Replies.json(rc, 202, new JsonObject().put("draining", true));
   }
 
-  private void kick(RoutingContext rc) {
-    Long id = idParam(rc);
-    if (id == null) {
-      return;
-    }
-    vertx.eventBus().<JsonObject>request(Addresses.COMMAND, Commands.kick(id))
-        .onSuccess(m -> json(rc, 200, new JsonObject().put("kicked", id)))
-        .onFailure(e -> json(rc, e instanceof ReplyException
-            && ((ReplyException) e).failureCode() == Commands.NOT_FOUND ? 404 : 500,
-            new JsonObject().put("error", e.getMessage())));
-  }
-
-  private Long idParam(RoutingContext rc) {
-    try {
-      return Long.parseLong(rc.pathParam("id"));
-    } catch (NumberFormatException e) {
-      json(rc, 400, new JsonObject().put("error", "connection id must be a number"));
-      return null;
-    }
-  }
-
-  private static int intParam(RoutingContext rc, String name, int fallback) {
-    try {
-      String v = rc.queryParams().get(name);
-      return v == null ? fallback : Integer.parseInt(v);
-    } catch (NumberFormatException e) {
-      return fallback;
-    }
-  }
-
-  private static void json(RoutingContext rc, int status, JsonObject body) {
-    rc.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-        .end(body.encode());
+  private void undrain(RoutingContext rc) {
+    hooks.undrain().get().onComplete(ar -> {
+      if (ar.succeeded()) {
+        Replies.json(rc, 200, new JsonObject().put("draining", false));
+      } else {
+        Replies.error(rc, 503, "undrain failed: " + ar.cause().getMessage());
+      }
+    });
   }
 }

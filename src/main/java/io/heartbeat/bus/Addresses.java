@@ -1,7 +1,8 @@
 package io.heartbeat.bus;
 
 /**
- * Every event-bus address the service uses. README documents each with its message format.
+ * Every event-bus address the service uses; docs/EMBEDDING.md documents each with its message
+ * format.
  *
  * <p>Application-facing: {@link #CONNECTION_OPENED}, {@link #CONNECTION_CLOSED},
  * {@link #CONNECTION_DATA} (published) and {@link #COMMAND} (request/reply). Internal:

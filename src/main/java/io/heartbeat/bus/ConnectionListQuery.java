@@ -50,6 +50,16 @@ public final class ConnectionListQuery {
     this.minAgeMs = minAgeMs;
   }
 
+  /** Only connections with an id above this are listed (the cursor). */
+  public long after() {
+    return after;
+  }
+
+  /** Most connections one page holds. */
+  public int limit() {
+    return limit;
+  }
+
   /** The request body sent to an I/O instance. */
   public JsonObject toJson() {
     return new JsonObject().put(Commands.ACTION, Commands.LIST).put("after", after)

@@ -4,7 +4,7 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * Builders for the JSON events published to the application. Field names are part of the
- * service's interface (documented in README).
+ * service's interface (documented in docs/EMBEDDING.md).
  */
 public final class LifecycleEvents {
 

@@ -1,72 +1,91 @@
 package io.heartbeat.config;
 
 import io.heartbeat.bus.Addresses;
+import io.vertx.config.ConfigChange;
+import io.vertx.config.ConfigRetriever;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
-import java.nio.file.Path;
+import io.vertx.core.json.JsonObject;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Re-reads the config file every {@code configScanMs} and applies changes of reloadable settings
- * without a restart: one log line per changed key, a warning for keys that need a restart, and
- * the new effective settings published on {@link Addresses#CONFIG_CHANGED}. A file that fails
- * validation is rejected with one line (once per distinct problem); the running settings stay.
- * Environment variables and system properties keep their precedence over the file.
+ * Applies run-time changes of reloadable settings without a restart. A vertx-config
+ * {@link ConfigRetriever} over {@link ConfigSources} scans the stores every
+ * {@code configScanMs}; {@code listen()} reports a changed reading, which is validated: one log
+ * line per changed key, a warning for keys that need a restart, and the new effective settings
+ * published on {@link Addresses#CONFIG_CHANGED}. A reading that fails validation, a file that
+ * cannot be read (or half-written: not JSON yet) is rejected with one line, once per distinct
+ * problem until a new valid configuration is read; the running settings stay. The retriever's timer lives on this verticle's context
+ * and is closed with it.
  */
 public final class ConfigWatcherVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(ConfigWatcherVerticle.class);
 
-  private final Path file;
-  private final ConfigLoader loader;
+  private final ConfigSources sources;
   private HeartbeatConfig running;
   private HeartbeatConfig lastSeen;
+  private boolean fileSeen;
   private String lastProblem;
+  private ConfigRetriever retriever;
 
   /**
-   * @param file the config file to watch
-   * @param loader applies environment and property overrides on top of the file
-   * @param running the settings the service started with
+   * @param sources the stores to scan
+   * @param running the settings the service started with (their configScanMs is the period)
    */
-  public ConfigWatcherVerticle(Path file, ConfigLoader loader, HeartbeatConfig running) {
-    this.file = file;
-    this.loader = loader;
+  public ConfigWatcherVerticle(ConfigSources sources, HeartbeatConfig running) {
+    this.sources = sources;
     this.running = running;
     this.lastSeen = running;
   }
 
   @Override
   public Future<?> start() {
-    if (running.configScanMs() > 0) {
-      vertx.setPeriodic(running.configScanMs(), t -> scan());
+    retriever = ConfigRetriever.create(vertx, sources.retrieverOptions(running.configScanMs()));
+    retriever.configStream().exceptionHandler(error -> problem(sources.rescanFailure(error)));
+    retriever.listen(this::changed);
+    // The first reading: whatever changed since the service read its settings applies now.
+    return retriever.getConfig()
+        .onSuccess(this::check)
+        .onFailure(error -> problem(sources.rescanFailure(error)))
+        .otherwiseEmpty();
+  }
+
+  @Override
+  public Future<?> stop() {
+    return retriever.close();
+  }
+
+  private void changed(ConfigChange change) {
+    check(change.getNewConfiguration());
+  }
+
+  private void check(JsonObject stores) {
+    boolean hasFile = stores.containsKey(ConfigLayers.FILE_CONTENT);
+    if (fileSeen && !hasFile) {
+      // Only an optional file can vanish without an error: keep what it said.
+      problem("Config file " + sources.file() + " disappeared; the running settings stay.");
+      return;
     }
-    return Future.succeededFuture();
-  }
-
-  private void scan() {
-    vertx.fileSystem().readFile(file.toString())
-        .onSuccess(bytes -> check(bytes.toString()))
-        .onFailure(error -> problem("Cannot read config file " + file + " (" + error.getMessage()
-            + "); the running settings stay"));
-  }
-
-  private void check(String content) {
+    fileSeen = hasFile;
     HeartbeatConfig seen;
     try {
-      seen = loader.parse(content, file);
+      seen = sources.validate(stores);
     } catch (ConfigException e) {
       problem("Rejected the changed config file: " + e.getMessage()
           + " The running settings stay.");
       return;
     }
-    lastProblem = null;
     if (seen.equals(lastSeen)) {
+      // Not a reason to forget the last problem: vertx-config does not order overlapping scans,
+      // so a slow scan can deliver the file as it was before the bad edit.
       return;
     }
-    io.vertx.core.json.JsonObject effective = running.toJson();
+    lastProblem = null;
+    JsonObject effective = running.toJson();
     for (Setting s : Settings.all()) {
       Object before = lastSeen.value(s);
       Object after = seen.value(s);
@@ -78,7 +97,7 @@ public final class ConfigWatcherVerticle extends VerticleBase {
         LOG.info("Setting {} changed from {} to {}: applied", s.key(), before, after);
       } else {
         LOG.warn("Setting {} changed from {} to {} in {}: takes effect after a restart",
-            s.key(), before, after, file);
+            s.key(), before, after, sources.file());
       }
     }
     lastSeen = seen;

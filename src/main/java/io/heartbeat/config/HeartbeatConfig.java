@@ -8,7 +8,7 @@ import java.util.Map;
 /**
  * The validated settings of one running service: an immutable snapshot.
  *
- * <p>Build it with {@link ConfigLoader} (file, environment, system properties) or from the JSON a
+ * <p>Build it with {@link ConfigSources} (file, environment, system properties) or from the JSON a
  * verticle receives ({@link #fromJson}); both validate every key, so holding an instance means
  * every value is in range and the cross-key rules hold. Durations are in milliseconds.
  */
@@ -214,6 +214,11 @@ public final class HeartbeatConfig {
 
   public int shutdownGoodbyesPerSecond() {
     return (Integer) values.get(Settings.SHUTDOWN_GOODBYES_PER_SECOND.key());
+  }
+
+  /** Whether log lines are JSON objects (logFormat JSON) rather than text. */
+  public boolean jsonLogs() {
+    return "JSON".equals(values.get(Settings.LOG_FORMAT.key()));
   }
 
   public boolean adminEnabled() {

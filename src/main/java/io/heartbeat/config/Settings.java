@@ -13,7 +13,7 @@ import java.util.Map;
 
 /**
  * Every configuration key, in one place: name, type, default, range, meaning, reloadability.
- * README's settings table is written from this list.
+ * docs/CONFIGURATION.md's settings table is written from this list (a test compares them).
  */
 public final class Settings {
 
@@ -62,6 +62,10 @@ public final class Settings {
       false, "Unanswered keepalive probes before the kernel drops the connection.");
   public static final Setting CONFIG_SCAN_MS = longSetting("configScanMs", 2000, 0, 3_600_000,
       false, "How often the config file is re-read for run-time changes, in ms; 0 disables.");
+  public static final Setting LOG_FORMAT = choiceSetting("logFormat", "TEXT",
+      List.of("TEXT", "JSON"), false, "Log line format on the console: TEXT (ISO-8601 time,"
+          + " level, thread, logger, message) or JSON (one object per line for log shippers)."
+          + " An explicit -Dlogback.configurationFile takes precedence.");
 
   public static final Setting MAX_CONNECTIONS = intSetting("maxConnections", 19_000, 0,
       10_000_000, false, "Connections held at most by this process; more are closed at once."
@@ -144,7 +148,7 @@ public final class Settings {
         MAX_PAYLOAD_BYTES, ACK_HEARTBEATS, DATA_COUNTS_AS_ACTIVITY, PROBE_ENABLED,
         PROBE_AFTER_MISSED, DETECTION_ENABLED, LOG_HEARTBEATS, TCP_KEEP_ALIVE,
         TCP_KEEP_ALIVE_IDLE_SECONDS, TCP_KEEP_ALIVE_INTERVAL_SECONDS, TCP_KEEP_ALIVE_COUNT,
-        CONFIG_SCAN_MS, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_IP, FIRST_FRAME_TIMEOUT_MS,
+        CONFIG_SCAN_MS, LOG_FORMAT, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_IP, FIRST_FRAME_TIMEOUT_MS,
         MAX_PENDING_WRITE_BYTES, SHUTDOWN_GRACE_MS, SHUTDOWN_GOODBYES_PER_SECOND, ADMIN_ENABLED,
         ADMIN_HOST, ADMIN_PORT, ADMIN_TOKEN, TLS_ENABLED, TLS_CERT_PATH, TLS_KEY_PATH,
         TLS_CLIENT_CA_PATH, TLS_HANDSHAKE_TIMEOUT_MS, CLUSTER_ENABLED, CLUSTER_ROLE, CLUSTER_HOST,

@@ -1,5 +1,6 @@
 package io.heartbeat.metrics;
 
+import io.heartbeat.bus.LifecycleEvents;
 import io.heartbeat.protocol.IllegalFrameException;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -20,7 +22,9 @@ import java.util.function.ToDoubleFunction;
  *   <li>{@code heartbeat.connections.opened} [heartbeat_connections_opened_total]</li>
  *   <li>{@code heartbeat.connections.rejected} [heartbeat_connections_rejected_total]: closed at
  *       accept by maxConnections or maxConnectionsPerIp</li>
- *   <li>{@code heartbeat.connections.closed} [heartbeat_connections_closed_total{reason}]</li>
+ *   <li>{@code heartbeat.connections.closed} [heartbeat_connections_closed_total{reason}]: every
+ *       close reason of {@link IoStats#CLOSE_REASONS}, plus node-lost (counted by the monitor's
+ *       node through {@link #countNodeLost()})</li>
  *   <li>{@code heartbeat.heartbeats.received} [heartbeat_heartbeats_received_total]</li>
  *   <li>{@code heartbeat.acks.sent} [heartbeat_acks_sent_total]</li>
  *   <li>{@code heartbeat.probes.sent} [heartbeat_probes_sent_total]</li>
@@ -35,7 +39,10 @@ import java.util.function.ToDoubleFunction;
  *   <li>{@code heartbeat.monitor.tracked} [heartbeat_monitor_tracked] gauge</li>
  *   <li>{@code heartbeat.activity.batch.size} [heartbeat_activity_batch_size] summary</li>
  * </ul>
- * Per-frame counts live in each I/O instance's {@link IoStats} and are summed at scrape time,
+ * The process meters (JVM, GC, threads, CPU, open files, build info, connection limit) are
+ * {@link ProcessMeters}.
+ *
+ * <p>Per-frame counts live in each I/O instance's {@link IoStats} and are summed at scrape time,
  * so the heartbeat path does no atomic operation for metrics. Thread-safe.
  */
 public final class HeartbeatMetrics {
@@ -47,6 +54,7 @@ public final class HeartbeatMetrics {
   private final Timer tickLateness;
   private final DistributionSummary batchSize;
   private final io.micrometer.core.instrument.Counter stalls;
+  private final LongAdder nodeLost = new LongAdder();
   private volatile long lastTickNanos;
   private volatile long tickPeriodNanos;
   private volatile int tracked;
@@ -65,6 +73,9 @@ public final class HeartbeatMetrics {
           .tag("reason", IoStats.CLOSE_REASONS.get(i)).description("Connections closed, by reason")
           .register(registry);
     }
+    FunctionCounter.builder("heartbeat.connections.closed", nodeLost, LongAdder::sum)
+        .tag("reason", LifecycleEvents.NODE_LOST).description("Connections closed, by reason")
+        .register(registry);
     counter("heartbeat.heartbeats.received", "HEARTBEAT frames received", IoStats::heartbeats);
     counter("heartbeat.acks.sent", "HEARTBEAT_ACK frames sent", IoStats::acks);
     counter("heartbeat.probes.sent", "Server HEARTBEAT probes sent", IoStats::probes);
@@ -140,6 +151,25 @@ public final class HeartbeatMetrics {
   public boolean monitorTicking(long nowNanos) {
     long last = lastTickNanos;
     return last != 0 && nowNanos - last <= 2 * tickPeriodNanos;
+  }
+
+  /**
+   * Nanoseconds since the monitor's last tick (or its start), or -1 when no monitor of this
+   * process has started.
+   */
+  public long monitorTickAgeNanos(long nowNanos) {
+    long last = lastTickNanos;
+    return last == 0 ? -1 : Math.max(0, nowNanos - last);
+  }
+
+  /** The monitor's tick in nanoseconds (0 before it started). */
+  public long monitorTickNanos() {
+    return tickPeriodNanos;
+  }
+
+  /** A connection of a lost I/O node was reported closed (reason node-lost) by this node. */
+  public void countNodeLost() {
+    nodeLost.increment();
   }
 
   public void monitorStalled() {

@@ -2,9 +2,8 @@ package io.heartbeat.monitor;
 
 import io.heartbeat.bus.ConnectionIds;
 import io.netty.util.collection.IntObjectHashMap;
-import io.netty.util.collection.LongObjectHashMap;
-import io.netty.util.collection.LongObjectMap;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongPredicate;
@@ -18,6 +17,10 @@ import java.util.function.LongPredicate;
  * goes up by one; a complete frame sets it back to the number of sweeps since that frame
  * (0 when the report is prompt). A due connection is proposed for closing once; it stays
  * tracked until the owner confirms the close or refuses it ({@link #refused}).
+ *
+ * <p>The counters live in a {@link ConnectionStates}: primitive arrays, no object per
+ * connection, so a sweep is one pass over two arrays and a million connections cost about 24
+ * bytes each (docs/SCALING.md has the figures).
  *
  * <p>Not thread-safe; confined to the monitor's event loop.
  */
@@ -61,18 +64,10 @@ public final class LivenessTable {
     void removed(long id, int missedTicks);
   }
 
-  private static final class Entry {
-    final long id;
-    int missed;
-    boolean closeProposed;
+  /** State bit: a close was proposed and not answered yet. The low bits hold the counter. */
+  private static final int CLOSE_PROPOSED = 1 << 31;
 
-    Entry(long id) {
-      this.id = id;
-    }
-  }
-
-  /** Keyed by {@link ConnectionIds#mapKey}, not by the raw id (see there). */
-  private final LongObjectHashMap<Entry> entries = new LongObjectHashMap<>();
+  private final ConnectionStates entries = new ConnectionStates();
   private final SweepHistory history;
   private int maxMissed;
   private boolean detectionEnabled;
@@ -102,12 +97,8 @@ public final class LivenessTable {
 
   /** A connection was accepted: its counter starts at 0. */
   public void opened(long id) {
-    Entry entry = entries.get(ConnectionIds.mapKey(id));
-    if (entry == null) {
-      entries.put(ConnectionIds.mapKey(id), new Entry(id));
-    } else {
-      entry.missed = 0;
-    }
+    int slot = entries.insert(id, 0);
+    entries.setStateAt(slot, entries.stateAt(slot) & CLOSE_PROPOSED);
   }
 
   /**
@@ -116,17 +107,14 @@ public final class LivenessTable {
    * instances are the source of truth.
    */
   public void activity(long id, long frameNanos) {
-    Entry entry = entries.get(ConnectionIds.mapKey(id));
-    if (entry == null) {
-      entry = new Entry(id);
-      entries.put(ConnectionIds.mapKey(id), entry);
-    }
-    entry.missed = Math.min(history.sweepsAfter(frameNanos), maxMissed);
+    int slot = entries.insert(id, 0);
+    int proposed = entries.stateAt(slot) & CLOSE_PROPOSED;
+    entries.setStateAt(slot, proposed | Math.min(history.sweepsAfter(frameNanos), maxMissed));
   }
 
   /** The connection is gone. */
   public void removed(long id) {
-    entries.remove(ConnectionIds.mapKey(id));
+    entries.remove(id);
   }
 
   /**
@@ -136,17 +124,29 @@ public final class LivenessTable {
    * @return the number of entries removed
    */
   public int removeMatching(LongPredicate match, Removal removal) {
-    List<Entry> gone = new ArrayList<>();
-    for (Entry entry : entries.values()) {
-      if (match.test(entry.id)) {
-        gone.add(entry);
+    // Collected first: a removal moves later entries of its run back into earlier slots.
+    long[] gone = new long[16];
+    int[] missed = new int[16];
+    int n = 0;
+    for (int slot = 0; slot < entries.capacity(); slot++) {
+      long id = entries.idAt(slot);
+      if (id != ConnectionStates.EMPTY && match.test(id)) {
+        if (n == gone.length) {
+          gone = Arrays.copyOf(gone, n * 2);
+          missed = Arrays.copyOf(missed, n * 2);
+        }
+        gone[n] = id;
+        missed[n++] = entries.stateAt(slot) & ~CLOSE_PROPOSED;
       }
     }
-    for (Entry entry : gone) {
-      entries.remove(ConnectionIds.mapKey(entry.id));
-      removal.removed(entry.id, entry.missed);
+    for (int i = 0; i < n; i++) {
+      entries.remove(gone[i]);
     }
-    return gone.size();
+    entries.trim();
+    for (int i = 0; i < n; i++) {
+      removal.removed(gone[i], missed[i]);
+    }
+    return n;
   }
 
   /**
@@ -154,43 +154,48 @@ public final class LivenessTable {
    * (it showed life the monitor had not heard of yet, or the owner's loop had stalled).
    */
   public void refused(long id, long idleMs, long nowNanos) {
-    Entry entry = entries.get(ConnectionIds.mapKey(id));
-    if (entry != null) {
-      entry.closeProposed = false;
-      entry.missed = Math.min(history.sweepsAfter(nowNanos - idleMs * 1_000_000), maxMissed);
+    int slot = entries.slotOf(id);
+    if (slot >= 0) {
+      entries.setStateAt(slot,
+          Math.min(history.sweepsAfter(nowNanos - idleMs * 1_000_000), maxMissed));
     }
   }
 
   /** A close proposal got no answer (owner busy or gone): propose again at the next sweep. */
   public void unanswered(long id) {
-    Entry entry = entries.get(ConnectionIds.mapKey(id));
-    if (entry != null) {
-      entry.closeProposed = false;
+    int slot = entries.slotOf(id);
+    if (slot >= 0) {
+      entries.setStateAt(slot, entries.stateAt(slot) & ~CLOSE_PROPOSED);
     }
   }
 
   /** Ages every counter by one tick at {@code nowNanos} and returns what is due. */
   public SweepResult sweep(long nowNanos) {
     SweepResult result = new SweepResult();
-    for (LongObjectMap.PrimitiveEntry<Entry> slot : entries.entries()) {
-      Entry entry = slot.value();
-      if (entry.closeProposed) {
+    int capacity = entries.capacity();
+    for (int slot = 0; slot < capacity; slot++) {
+      long id = entries.idAt(slot);
+      if (id == ConnectionStates.EMPTY) {
         continue;
       }
-      if (entry.missed >= maxMissed) {
+      int missed = entries.stateAt(slot);
+      if ((missed & CLOSE_PROPOSED) != 0) {
+        continue;
+      }
+      if (missed >= maxMissed) {
         if (detectionEnabled) {
-          entry.closeProposed = true;
-          SweepResult.add(result.close, entry.id);
+          entries.setStateAt(slot, missed | CLOSE_PROPOSED);
+          SweepResult.add(result.close, id);
         }
         continue;
       }
       // Like the close rule, the probe rule reads the counter before this tick adds to it: a
       // probe goes to a connection silent for probeAfterMissed whole ticks, every tick until
       // the close, so even the last probe has a whole tick to be answered.
-      if (probeEnabled && entry.missed >= probeAfterMissed) {
-        SweepResult.add(result.probe, entry.id);
+      if (probeEnabled && missed >= probeAfterMissed) {
+        SweepResult.add(result.probe, id);
       }
-      entry.missed++;
+      entries.setStateAt(slot, missed + 1);
       result.aged++;
     }
     history.record(nowNanos);
@@ -213,7 +218,7 @@ public final class LivenessTable {
 
   /** The counter of a connection, or -1 if it is not tracked. */
   public int missedTicks(long id) {
-    Entry entry = entries.get(ConnectionIds.mapKey(id));
-    return entry == null ? -1 : entry.missed;
+    int slot = entries.slotOf(id);
+    return slot < 0 ? -1 : entries.stateAt(slot) & ~CLOSE_PROPOSED;
   }
 }

@@ -1,5 +1,7 @@
 package io.heartbeat.server;
 
+import io.heartbeat.config.HeartbeatConfig;
+
 /**
  * The I/O instance as its {@link ClientPort} sees it: the port hands it each accepted socket,
  * on the instance's event loop and Vert.x context, before the socket's first read.
@@ -14,5 +16,5 @@ public interface Acceptor {
   ConnectionCore accept(ConnectionOutput output, long nowNanos);
 
   /** The settings the port serves with (TLS, keepalive, write limit). */
-  io.heartbeat.config.HeartbeatConfig settings();
+  HeartbeatConfig settings();
 }

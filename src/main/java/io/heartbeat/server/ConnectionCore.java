@@ -45,7 +45,6 @@ public final class ConnectionCore implements FrameHandler {
   private String closeReason;
   private int missedTicksAtClose = -1;
   private long closeDecidedNanos;
-  private boolean ioErrorSeen;
   /** Whether application data was refused because the peer stopped reading, and since when. */
   private boolean stoppedReading;
   private long stoppedReadingNanos;
@@ -251,14 +250,18 @@ public final class ConnectionCore implements FrameHandler {
     }
   }
 
-  /** A socket error: reported once, and the socket is closed (reason io-error). */
+  /**
+   * A socket error: reported, and the socket is closed (reason io-error). Errors after this
+   * side decided to close (writes cut short by its own close) are not the peer's doing and are
+   * not reported.
+   */
   public void onIoError(Throwable error) {
-    ioErrorSeen = true;
-    listener.ioError(this, error);
-    if (closeReason == null) {
-      closeReason = LifecycleEvents.IO_ERROR;
-      out.close();
+    if (closeReason != null) {
+      return;
     }
+    listener.ioError(this, error);
+    closeReason = LifecycleEvents.IO_ERROR;
+    out.close();
   }
 
   /** The socket closed, whoever closed it. Call once. */
@@ -266,7 +269,7 @@ public final class ConnectionCore implements FrameHandler {
     decoder.release();
     ackFrame = null;
     String reason = goodbyeSent != null ? goodbyeSent : closeReason != null ? closeReason
-        : ioErrorSeen ? LifecycleEvents.IO_ERROR : LifecycleEvents.PEER_CLOSED;
+        : LifecycleEvents.PEER_CLOSED;
     closeReason = reason;
     listener.closed(this, reason);
   }

@@ -73,20 +73,26 @@ final class Drain implements IoCommands.DrainControl {
     return drained.future();
   }
 
+  /**
+   * Ends a drain; completes once the instance takes connections again (its part of the port
+   * reopened, if the drain had finished). Until then it still refuses them.
+   */
   @Override
-  public void undrain() {
+  public Future<Void> undrain() {
     if (!draining) {
-      return;
+      return Future.succeededFuture();
     }
     generation++;
-    draining = false;
     drained.tryFail("The drain was undone");
     drained = Promise.promise();
-    LOG.info("I/O instance {}: drain undone, taking connections again", ioKey);
+    Future<Void> open = Future.succeededFuture();
     if (portClosed) {
-      portClosed = false;
-      reopen.get();
+      open = reopen.get().onSuccess(p -> portClosed = false).mapEmpty();
     }
+    return open.onSuccess(v -> {
+      draining = false;
+      LOG.info("I/O instance {}: drain undone, taking connections again", ioKey);
+    });
   }
 
   /** Called after every close: the drain finishes with the last connection. */

@@ -31,7 +31,7 @@ final class IoCommands {
   interface DrainControl {
     io.vertx.core.Future<Void> drain();
 
-    void undrain();
+    io.vertx.core.Future<Void> undrain();
   }
 
   private final int ioKey;
@@ -108,10 +108,13 @@ final class IoCommands {
         case Commands.DESCRIBE -> describe(message, body.getLong("id"));
         case Commands.DRAIN -> drain.drain().onComplete(ar -> message.reply(
             new JsonObject().put("drained", ar.succeeded())));
-        case Commands.UNDRAIN -> {
-          drain.undrain();
-          message.reply(new JsonObject().put("draining", false));
-        }
+        case Commands.UNDRAIN -> drain.undrain().onComplete(ar -> {
+          if (ar.succeeded()) {
+            message.reply(new JsonObject().put("draining", false));
+          } else {
+            message.fail(500, "Could not take connections again: " + ar.cause().getMessage());
+          }
+        });
         default -> message.fail(Commands.BAD_REQUEST, "Unknown action \"" + action
             + "\"; expected send, setAckPayload or kick");
       }

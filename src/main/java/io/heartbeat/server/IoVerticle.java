@@ -135,11 +135,6 @@ public final class IoVerticle extends VerticleBase implements Acceptor {
     return drain.closeAll();
   }
 
-  /** Graceful drain (see {@link Drain}); completes when every connection is closed. */
-  Future<Void> drain() {
-    return drain.drain();
-  }
-
   @Override
   public ConnectionCore accept(ConnectionOutput output, long nowNanos) {
     String host = output.remoteHost();

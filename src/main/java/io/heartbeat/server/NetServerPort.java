@@ -95,7 +95,7 @@ public final class NetServerPort implements ClientPort {
       if (keepAlive != null) {
         keepAlive.apply(socket);
       }
-      NetSocketConnection.serve(socket, acceptor, emptyFrames, ackBlock, scratch);
+      NetSocketConnection.serve(socket, acceptor, emptyFrames, ackBlock, scratch, vertx);
     });
     return created.listen().map(NetServer::actualPort);
   }

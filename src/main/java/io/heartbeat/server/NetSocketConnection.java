@@ -3,6 +3,8 @@ package io.heartbeat.server;
 import io.heartbeat.protocol.FrameDecoder;
 import io.heartbeat.protocol.FrameType;
 import io.netty.handler.codec.DecoderException;
+import io.heartbeat.server.netty.ForcedClose;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.SocketAddress;
@@ -27,26 +29,36 @@ final class NetSocketConnection implements ConnectionOutput {
   private final NetSocket socket;
   private final Buffer[] emptyFrames;
   private final Buffer ackBlock;
+  private final Vertx vertx;
+  private final long closeGraceMs;
   /** Empty acks decided but not written yet. */
   private int pendingAcks;
+  private boolean closed;
 
-  private NetSocketConnection(NetSocket socket, Buffer[] emptyFrames, Buffer ackBlock) {
+  private NetSocketConnection(NetSocket socket, Buffer[] emptyFrames, Buffer ackBlock,
+      Vertx vertx, long closeGraceMs) {
     this.socket = socket;
     this.emptyFrames = emptyFrames;
     this.ackBlock = ackBlock;
+    this.vertx = vertx;
+    this.closeGraceMs = closeGraceMs;
   }
 
   /** Offers {@code socket} to {@code acceptor} and, if taken, feeds its core from then on. */
   static void serve(NetSocket socket, Acceptor acceptor, Buffer[] emptyFrames, Buffer ackBlock,
-      ReadScratch scratch) {
-    NetSocketConnection output = new NetSocketConnection(socket, emptyFrames, ackBlock);
+      ReadScratch scratch, Vertx vertx) {
+    NetSocketConnection output = new NetSocketConnection(socket, emptyFrames, ackBlock, vertx,
+        acceptor.settings().tickMs());
     ConnectionCore core = acceptor.accept(output, System.nanoTime());
     if (core == null) {
       socket.close();
       return;
     }
     socket.handler(read -> scratch.feed(read, core, System.nanoTime()));
-    socket.closeHandler(v -> core.onClosed());
+    socket.closeHandler(v -> {
+      output.closed = true;
+      core.onClosed();
+    });
     socket.exceptionHandler(error -> {
       if (isSocketError(error)) {
         core.onIoError(error);
@@ -96,10 +108,24 @@ final class NetSocketConnection implements ConnectionOutput {
     return !socket.writeQueueFull();
   }
 
+  /**
+   * Closes after what is queued went out (a GOODBYE to a reading peer arrives before the FIN);
+   * a peer that does not read gets no such wait: closed at once when the write queue is full,
+   * and within a tick in any case (see {@link ForcedClose}).
+   */
   @Override
   public void close() {
     flush();
+    if (socket.writeQueueFull()) {
+      ForcedClose.closeNow(socket);
+      return;
+    }
     socket.close();
+    vertx.setTimer(closeGraceMs, t -> {
+      if (!closed) {
+        ForcedClose.closeNow(socket);
+      }
+    });
   }
 
   @Override

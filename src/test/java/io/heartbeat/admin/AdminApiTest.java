@@ -27,6 +27,9 @@ import io.vertx.core.net.NetSocket;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -172,12 +175,15 @@ class AdminApiTest {
         .compose(list -> {
           JsonObject page = new JsonObject(list);
           ctx.verify(() -> {
-            assertEquals(1, page.getInteger("total"));
+            assertEquals(1, page.getJsonArray("connections").size());
             assertEquals(id[0], page.getJsonArray("connections").getJsonObject(0).getLong("id"));
+            assertEquals("node", page.getString("scope"));
+            assertEquals(false, page.getBoolean("partial"));
           });
           return body(HttpMethod.GET, "/connections?peer=10.9.9.9", 200);
         }).compose(filtered -> {
-          ctx.verify(() -> assertEquals(0, new JsonObject(filtered).getInteger("total")));
+          ctx.verify(() -> assertTrue(new JsonObject(filtered).getJsonArray("connections")
+              .isEmpty()));
           return body(HttpMethod.GET, "/connections/" + id[0], 200);
         }).compose(detail -> {
           ctx.verify(() -> assertTrue(new JsonObject(detail).containsKey("sinceLastFrameMs")));
@@ -206,5 +212,101 @@ class AdminApiTest {
           assertEquals(503, r.statusCode());
           ctx.completeNow();
         })));
+  }
+
+  @Test
+  void readyAndHealthNameEveryCheck(VertxTestContext ctx) {
+    call(HttpMethod.GET, "/ready", null).compose(r -> r.body().map(b -> new JsonObject(b)))
+        .compose(ready -> {
+          ctx.verify(() -> assertEquals(List.of("client-port", "draining", "monitor-ticking"),
+              checkIds(ready)));
+          return call(HttpMethod.GET, "/health", null).compose(r -> r.body()
+              .map(b -> new JsonObject(b)));
+        }).onComplete(ctx.succeeding(health -> ctx.verify(() -> {
+          assertEquals(List.of("event-loop", "monitor-timer"), checkIds(health));
+          assertEquals("UP", health.getString("outcome"));
+          ctx.completeNow();
+        })));
+  }
+
+  private static List<String> checkIds(JsonObject result) {
+    List<String> ids = new ArrayList<>();
+    result.getJsonArray("checks").forEach(c -> ids.add(((JsonObject) c).getString("id")));
+    return ids;
+  }
+
+  @Test
+  void drainNamesTheDrainingCheckAndUndrainMakesTheServiceReadyAgain(VertxTestContext ctx) {
+    body(HttpMethod.POST, "/drain", 202)
+        .compose(v -> call(HttpMethod.GET, "/ready", null))
+        .compose(r -> {
+          ctx.verify(() -> assertEquals(503, r.statusCode()));
+          return r.body().map(b -> new JsonObject(b));
+        }).compose(ready -> {
+          ctx.verify(() -> {
+            JsonObject draining = ready.getJsonArray("checks").getJsonObject(1);
+            assertEquals("draining", draining.getString("id"));
+            assertEquals("DOWN", draining.getString("status"));
+            assertTrue(draining.getJsonObject("data").getString("reason")
+                .contains("DELETE /drain"));
+          });
+          return body(HttpMethod.DELETE, "/drain", 200);
+        }).compose(v -> call(HttpMethod.GET, "/ready", null))
+        .compose(ready -> {
+          ctx.verify(() -> assertEquals(200, ready.statusCode()));
+          return tcp.connect(service.port(), "127.0.0.1").compose(socket -> exchange(socket, 1));
+        }).onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
+  void listingWalksEveryConnectionThroughTheCursorAcrossInstances(VertxTestContext ctx) {
+    int connections = 5;
+    List<Long> opened = new ArrayList<>();
+    vertx.eventBus().<JsonObject>consumer(Addresses.CONNECTION_OPENED,
+        m -> opened.add(m.body().getLong("id")));
+    Future<Void> all = Future.succeededFuture();
+    for (int i = 0; i < connections; i++) {
+      all = all.compose(v -> tcp.connect(service.port(), "127.0.0.1")
+          .compose(socket -> exchange(socket, 1)));
+    }
+    List<Long> listed = new ArrayList<>();
+    all.compose(v -> walk("/connections?limit=2", listed))
+        .onComplete(ctx.succeeding(pages -> ctx.verify(() -> {
+          List<Long> sorted = new ArrayList<>(opened);
+          Collections.sort(sorted);
+          assertEquals(sorted, listed);
+          assertEquals(3, pages);
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void listingFiltersByAgeAndSilenceOnTheInstances(VertxTestContext ctx) {
+    tcp.connect(service.port(), "127.0.0.1").compose(socket -> exchange(socket, 1))
+        .compose(v -> body(HttpMethod.GET, "/connections?minAgeMs=0&minSilentMs=0", 200))
+        .compose(any -> {
+          ctx.verify(() -> assertEquals(1,
+              new JsonObject(any).getJsonArray("connections").size()));
+          return body(HttpMethod.GET, "/connections?minAgeMs=3600000", 200);
+        }).compose(old -> {
+          ctx.verify(() -> assertTrue(new JsonObject(old).getJsonArray("connections").isEmpty(),
+              "a connection opened just now is listed as an hour old: " + old));
+          return body(HttpMethod.GET, "/connections?minSilentMs=3600000", 200);
+        }).onComplete(ctx.succeeding(silent -> ctx.verify(() -> {
+          assertTrue(new JsonObject(silent).getJsonArray("connections").isEmpty(),
+              "a connection that just spoke is listed as silent for an hour: " + silent);
+          ctx.completeNow();
+        })));
+  }
+
+  /** Follows next cursors from {@code uri}; returns the number of pages. */
+  private Future<Integer> walk(String uri, List<Long> listed) {
+    return body(HttpMethod.GET, uri, 200).compose(text -> {
+      JsonObject page = new JsonObject(text);
+      page.getJsonArray("connections").forEach(c -> listed.add(((JsonObject) c).getLong("id")));
+      Long next = page.getLong("next");
+      return next == null ? Future.succeededFuture(1)
+          : walk("/connections?limit=2&after=" + next, listed).map(n -> n + 1);
+    });
   }
 }

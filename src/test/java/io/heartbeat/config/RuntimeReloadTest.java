@@ -26,7 +26,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -84,7 +83,8 @@ class RuntimeReloadTest {
     file = dir.resolve("config.json");
     Files.writeString(file, initialSettings().encodePrettily(), StandardCharsets.UTF_8);
     // The file alone: the environment of the test JVM must not change the settings.
-    config = new ConfigLoader(Map.of(), new Properties()).load(file, true);
+    config = ConfigLayers.validate(new JsonObject().put(ConfigLayers.FILE_CONTENT,
+        Files.readString(file)), file.toString(), new JsonObject());
     window = Window.of(config);
     ServiceEvents.listen(vertx)
         .compose(e -> {

@@ -1,6 +1,6 @@
 package io.heartbeat.config;
 
-import static io.heartbeat.config.ConfigLoaderTest.assertMessage;
+import static io.heartbeat.config.ConfigLayersTest.assertMessage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -56,4 +56,26 @@ class LivenessTableHandoverTest {
 
     assertEquals(3, table.missedTicks(7));
   }
+
+  @Test
+  void handingMostConnectionsOverKeepsTheRestWithTheirCountersAndProposals() {
+    LivenessTable table = new LivenessTable(2, TICK, 0);
+    for (long id = 0; id < 10_000; id++) {
+      table.opened(id);
+    }
+    table.sweep(TICK);
+    table.sweep(2 * TICK);
+    // Every counter is at maxMissed now: this sweep proposes all of them for closing.
+    assertEquals(10_000, table.sweep(3 * TICK).closeByOwner().get(0).size());
+
+    int n = table.removeMatching(id -> id % 100 != 0, (id, missed) -> { });
+
+    assertEquals(9_900, n);
+    assertEquals(100, table.size());
+    assertEquals(2, table.missedTicks(500));
+    assertEquals(0, table.sweep(4 * TICK).closeByOwner().size(),
+        "a kept connection stays proposed: not proposed twice");
+    table.unanswered(500);
+    assertEquals(List.of(500L), table.sweep(5 * TICK).closeByOwner().get(0));
+  }
 }

@@ -69,14 +69,29 @@ class ProtectionTest {
         }));
   }
 
+  /** Held until the test ends: an unreachable socket is closed by the JDK's cleaner. */
+  private final java.util.List<java.net.Socket> peers = new java.util.ArrayList<>();
+
   /** A plain socket with a 4 KiB receive buffer that never reads (classic C clients). */
-  private static Future<java.net.Socket> nonReadingPeer(Vertx vertx, int port) {
+  private Future<java.net.Socket> nonReadingPeer(Vertx vertx, int port) {
     return vertx.executeBlocking(() -> {
       java.net.Socket peer = new java.net.Socket();
       peer.setReceiveBufferSize(4096);
       peer.connect(new java.net.InetSocketAddress("127.0.0.1", port));
+      synchronized (peers) {
+        peers.add(peer);
+      }
       return peer;
     });
+  }
+
+  @org.junit.jupiter.api.AfterEach
+  void closePeers() throws java.io.IOException {
+    synchronized (peers) {
+      for (java.net.Socket peer : peers) {
+        peer.close();
+      }
+    }
   }
 
   @Test
@@ -104,7 +119,9 @@ class ProtectionTest {
   void keepsAHeartbeatingPeerThatNeverReadsItsAcks(Vertx vertx, VertxTestContext ctx)
       throws Exception {
     long tickMs = 20;
-    start(vertx, new JsonObject().put("tickMs", tickMs).put("maxMissed", 5)
+    // A window of 50 ticks: this test is about unread acks, not about the liveness window, and
+    // a blocking writer on a busy machine can miss a 100 ms window.
+    start(vertx, new JsonObject().put("tickMs", tickMs).put("maxMissed", 50)
         .put("maxPendingWriteBytes", 4096)).onComplete(ctx.succeeding(service -> {
           vertx.eventBus().<JsonObject>consumer(Addresses.CONNECTION_CLOSED, m -> ctx.failNow(
               new AssertionError("a peer that heartbeats must stay open: " + m.body())));

@@ -53,7 +53,6 @@ final class ServerProcess implements AutoCloseable {
   private static final Pattern CLOSED = Pattern.compile(
       "Connection \\d+ from ([0-9.]+):(\\d+) closed: ([a-z-]+) \\((\\d+) ms since last frame\\)");
   private static final Pattern STALL = Pattern.compile("could not run for (\\d+) ms");
-  private static final Pattern TIME = Pattern.compile("^(\\d\\d):(\\d\\d):(\\d\\d)\\.(\\d\\d\\d) ");
   private static final Pattern HEAP_USED = Pattern.compile("heap\\s+total \\d+K, used (\\d+)K");
 
   private final Process process;
@@ -181,25 +180,15 @@ final class ServerProcess implements AutoCloseable {
     }
   }
 
-  /** Wall-clock time of a log line (its HH:mm:ss.SSS, on the day nearest to now). */
+  /** Wall-clock time of a log line (its leading ISO-8601 date and time), or now without one. */
   private static long loggedAt(String line) {
-    Matcher m = TIME.matcher(line);
-    long now = System.currentTimeMillis();
-    if (!m.find()) {
-      return now;
+    int space = line.indexOf(' ');
+    try {
+      return java.time.OffsetDateTime.parse(space < 0 ? line : line.substring(0, space))
+          .toInstant().toEpochMilli();
+    } catch (java.time.format.DateTimeParseException e) {
+      return System.currentTimeMillis();
     }
-    long dayMs = 86_400_000L;
-    long ofDay = ((Long.parseLong(m.group(1)) * 60 + Long.parseLong(m.group(2))) * 60
-        + Long.parseLong(m.group(3))) * 1000 + Long.parseLong(m.group(4));
-    long zoneOffset = java.util.TimeZone.getDefault().getOffset(now);
-    long localNow = now + zoneOffset;
-    long candidate = localNow - Math.floorMod(localNow, dayMs) + ofDay;
-    if (candidate - localNow > dayMs / 2) {
-      candidate -= dayMs;
-    } else if (localNow - candidate > dayMs / 2) {
-      candidate += dayMs;
-    }
-    return candidate - zoneOffset;
   }
 
   /** The client port. */

@@ -6,33 +6,36 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The loader's layers (defaults, file, environment, system properties) and its error messages.
- * Environment and properties are plain maps here; the real ones are never read or changed.
+ * The layers (defaults, file, environment, system properties, command line) of one reading of
+ * the config stores, and the error messages. No Vert.x and no file system: the input is the JSON
+ * the stores of {@link ConfigSources} produce (file text under {@link ConfigLayers#FILE_CONTENT},
+ * environment variables and every JVM property as strings); the real environment and
+ * properties are never read or changed.
  */
-class ConfigLoaderTest {
+class ConfigLayersTest {
 
-  @TempDir
-  Path dir;
+  /** The file name the messages show. */
+  private static final String FILE = "conf/test-config.json";
+  /** What the sys store always adds: every other JVM property. */
+  private static final Map<String, String> OTHER_PROPERTIES = Map.of("java.version", "17.0.9",
+      "java.home", "/opt/jdk", "heartbeat", "x", "user.dir", "/srv", "tickMs", "nope");
 
   private final Map<String, String> env = new HashMap<>();
   private final Properties properties = new Properties();
+  private final JsonObject commandLine = new JsonObject();
 
   @Test
   void missingOptionalFileGivesTheDocumentedDefaults() throws ConfigException {
-    HeartbeatConfig config = load(dir.resolve("absent.json"), false);
+    HeartbeatConfig config = load(null);
 
     assertEquals(15000, config.port());
     assertEquals("0.0.0.0", config.host());
@@ -52,8 +55,9 @@ class ConfigLoaderTest {
 
   @Test
   void emptyFileGivesTheDefaults() throws Exception {
-    assertEquals(HeartbeatConfig.defaults(), load(file(""), true));
-    assertEquals(HeartbeatConfig.defaults(), load(file("{}"), true));
+    assertEquals(HeartbeatConfig.defaults(), load(""));
+    assertEquals(HeartbeatConfig.defaults(), load("{}"));
+    assertEquals(HeartbeatConfig.defaults(), load(" \n"));
   }
 
   @ParameterizedTest(name = "file {0}, env {1}, property {2} -> {3}")
@@ -67,7 +71,7 @@ class ConfigLoaderTest {
       "true,  true,  true,  4000"})
   void propertyBeatsEnvironmentBeatsFileBeatsDefault(boolean inFile, boolean inEnv,
       boolean inProperty, long expectedTickMs) throws Exception {
-    Path file = file(inFile ? "{\"tickMs\": 1000}" : "{}");
+    String file = inFile ? "{\"tickMs\": 1000}" : "{}";
     if (inEnv) {
       env.put("HEARTBEAT_TICK_MS", "2000");
     }
@@ -75,17 +79,17 @@ class ConfigLoaderTest {
       properties.setProperty("heartbeat.tickMs", "4000");
     }
 
-    assertEquals(expectedTickMs, load(file, true).tickMs());
+    assertEquals(expectedTickMs, load(file).tickMs());
   }
 
   @Test
   void layersApplyPerKey() throws Exception {
-    Path file = file("{\"port\": 16000, \"maxMissed\": 7, \"tickMs\": 1000}");
+    String file = "{\"port\": 16000, \"maxMissed\": 7, \"tickMs\": 1000}";
     env.put("HEARTBEAT_MAX_MISSED", "8");
     env.put("HEARTBEAT_TICK_MS", "2000");
     properties.setProperty("heartbeat.tickMs", "4000");
 
-    HeartbeatConfig config = load(file, true);
+    HeartbeatConfig config = load(file);
 
     assertEquals(16000, config.port());
     assertEquals(8, config.maxMissed());
@@ -99,7 +103,7 @@ class ConfigLoaderTest {
     env.put("HEARTBEAT_MAX_MISSED", "3");
     env.put("HEARTBEAT_PORT", "0");
 
-    HeartbeatConfig config = load(dir.resolve("absent.json"), false);
+    HeartbeatConfig config = load(null);
 
     assertEquals(250, config.tickMs());
     assertEquals(3, config.maxMissed());
@@ -110,7 +114,7 @@ class ConfigLoaderTest {
   void readsTheDocumentedSystemPropertyName() throws Exception {
     properties.setProperty("heartbeat.tickMs", "125");
 
-    assertEquals(125, load(dir.resolve("absent.json"), false).tickMs());
+    assertEquals(125, load(null).tickMs());
   }
 
   @Test
@@ -125,25 +129,33 @@ class ConfigLoaderTest {
       if (tls) {
         json.put(Settings.TLS_CERT_PATH.key(), "c.pem").put(Settings.TLS_KEY_PATH.key(), "k.pem");
       }
-      HeartbeatConfig fromFile = load(file(json.encode()), true);
+      HeartbeatConfig fromFile = load(json.encode());
       env.put(s.envName(), text);
       if (tls) {
         env.put(Settings.TLS_CERT_PATH.envName(), "c.pem");
         env.put(Settings.TLS_KEY_PATH.envName(), "k.pem");
       }
-      HeartbeatConfig fromEnv = load(dir.resolve("absent.json"), false);
+      HeartbeatConfig fromEnv = load(null);
       env.clear();
       properties.setProperty(s.propertyName(), text);
       if (tls) {
         properties.setProperty(Settings.TLS_CERT_PATH.propertyName(), "c.pem");
         properties.setProperty(Settings.TLS_KEY_PATH.propertyName(), "k.pem");
       }
-      HeartbeatConfig fromProperty = load(dir.resolve("absent.json"), false);
+      HeartbeatConfig fromProperty = load(null);
       properties.clear();
+      commandLine.put(s.key(), value);
+      if (tls) {
+        commandLine.put(Settings.TLS_CERT_PATH.key(), "c.pem")
+            .put(Settings.TLS_KEY_PATH.key(), "k.pem");
+      }
+      HeartbeatConfig fromCommandLine = load(null);
+      commandLine.clear();
 
       assertEquals(value, fromFile.value(s), s.key() + " from the file");
       assertEquals(value, fromEnv.value(s), s.key() + " from " + s.envName());
       assertEquals(value, fromProperty.value(s), s.key() + " from " + s.propertyName());
+      assertEquals(value, fromCommandLine.value(s), s.key() + " from the command line");
     }
   }
 
@@ -153,44 +165,68 @@ class ConfigLoaderTest {
     env.put("PORT", "1");
     properties.setProperty("heartbeat.noSuchSetting", "x");
 
-    assertEquals(HeartbeatConfig.defaults(), load(dir.resolve("absent.json"), false));
+    assertEquals(HeartbeatConfig.defaults(), load(null));
+  }
+
+  @Test
+  void ignoresEveryOtherJvmProperty() throws Exception {
+    // The sys store dumps all of them; a property named like a key but without the prefix
+    // ("tickMs") or a bare "heartbeat" is not ours.
+    assertEquals(HeartbeatConfig.defaults(), load("{}"));
+  }
+
+  @Test
+  void commandLineBeatsEveryStore() throws Exception {
+    env.put("HEARTBEAT_CLUSTER_ENABLED", "false");
+    properties.setProperty("heartbeat.cluster.enabled", "false");
+    commandLine.put("cluster.enabled", true);
+
+    assertTrue(load("{\"cluster\": {\"enabled\": false}}").clusterEnabled());
+  }
+
+  @Test
+  void readsNestedAndDottedKeysFromTheFile() throws Exception {
+    HeartbeatConfig config = load("{\"admin\": {\"port\": 1234}, \"tls.handshakeTimeoutMs\": 500}");
+
+    assertEquals(1234, config.adminPort());
+    assertEquals(500, config.tlsHandshakeTimeoutMs());
   }
 
   @Test
   void rejectsNonNumberInFile() throws Exception {
-    Path file = file("{\"port\": \"abc\"}");
+    String file = "{\"port\": \"abc\"}";
 
     String message = failure(file);
 
-    assertMessage(message, "port", "\"abc\"", "in " + file, "an integer from 0 to 65535");
+    assertMessage(message, "port", "\"abc\"", "in " + FILE, "an integer from 0 to 65535");
   }
 
   @Test
   void rejectsFractionInFile() throws Exception {
-    Path file = file("{\"maxMissed\": 1.5}");
+    String file = "{\"maxMissed\": 1.5}";
 
-    assertMessage(failure(file), "maxMissed", "1.5", "in " + file, "an integer from 1 to 10000");
+    assertMessage(failure(file), "maxMissed", "1.5", "in " + FILE, "an integer from 1 to 10000");
   }
 
   @Test
   void rejectsOutOfRangeNumberInFile() throws Exception {
-    Path file = file("{\"port\": 70000}");
+    String file = "{\"port\": 70000}";
 
-    assertMessage(failure(file), "port", "70000", "in " + file, "an integer from 0 to 65535");
+    assertMessage(failure(file), "port", "70000", "in " + FILE, "an integer from 0 to 65535");
   }
 
   @Test
   void rejectsBadBooleanInFile() throws Exception {
-    Path file = file("{\"ackHeartbeats\": \"yes\"}");
+    String file = "{\"ackHeartbeats\": \"yes\"}";
 
-    assertMessage(failure(file), "ackHeartbeats", "\"yes\"", "in " + file, "true or false");
+    assertMessage(failure(file), "ackHeartbeats", "\"yes\"", "in " + FILE, "true or false");
   }
 
   @Test
   void rejectsBadByteOrderInFile() throws Exception {
-    Path file = file("{\"byteOrder\": \"MIDDLE_ENDIAN\"}");
+    String file = "{\"byteOrder\": \"MIDDLE_ENDIAN\"}";
 
-    assertMessage(failure(file), "byteOrder", "\"MIDDLE_ENDIAN\"", "in " + file,
+    assertMessage(failure(file), "byteOrder", "\"MIDDLE_ENDIAN\"", "in " + FILE,
         "one of LITTLE_ENDIAN, BIG_ENDIAN");
   }
 
@@ -270,12 +306,12 @@ class ConfigLoaderTest {
 
   @Test
   void rejectsUnknownKeyInFile() throws Exception {
-    Path file = file("{\"tickMS\": 1000}");
+    String file = "{\"tickMS\": 1000}";
 
     String message = failure(file);
 
     // Names the key, the file, and what is accepted: the list of known keys.
-    assertMessage(message, "\"tickMS\"", file.toString(), "known settings:", "tickMs");
+    assertMessage(message, "\"tickMS\"", FILE, "known settings:", "tickMs");
     for (Setting s : Settings.all()) {
       assertTrue(message.contains(s.key()), "lists " + s.key() + ": " + message);
     }
@@ -283,35 +319,23 @@ class ConfigLoaderTest {
 
   @Test
   void rejectsInvalidJson() throws Exception {
-    Path file = file("{\"port\": 15000,\n \"tickMs\": }");
+    String file = "{\"port\": 15000,\n \"tickMs\": }";
 
-    assertMessage(failure(file), file.toString(), "not a valid JSON object");
+    assertMessage(failure(file), FILE, "not a valid JSON object");
   }
 
   @Test
   void rejectsJsonThatIsNotAnObject() throws Exception {
-    Path file = file("[15000]");
+    String file = "[15000]";
 
-    assertMessage(failure(file), file.toString(), "not a valid JSON object");
+    assertMessage(failure(file), FILE, "not a valid JSON object");
   }
 
-  @Test
-  void rejectsMissingRequiredFile() {
-    Path file = dir.resolve("named-by-user.json");
 
-    assertMessage(failure(file), file.toString(), "does not exist", "pass an existing file");
-  }
-
-  @Test
-  void rejectsUnreadableFile() throws Exception {
-    Path notAFile = Files.createDirectory(dir.resolve("a-directory.json"));
-
-    assertMessage(failure(notAFile), notAFile.toString(), "Cannot read config file");
-  }
 
   @Test
   void rejectsProbeAfterMissedNotBelowMaxMissedWhenProbing() throws Exception {
-    Path file = file("{\"probeEnabled\": true, \"probeAfterMissed\": 5, \"maxMissed\": 5}");
+    String file = "{\"probeEnabled\": true, \"probeAfterMissed\": 5, \"maxMissed\": 5}";
 
     // Names both keys, the value, and the rule; see the branch report about naming the source.
     assertMessage(failure(file), "probeAfterMissed = 5", "maxMissed (5)", "probeEnabled",
@@ -320,14 +344,14 @@ class ConfigLoaderTest {
 
   @Test
   void acceptsProbeAfterMissedNotBelowMaxMissedWhenNotProbing() throws Exception {
-    Path file = file("{\"probeEnabled\": false, \"probeAfterMissed\": 5, \"maxMissed\": 5}");
+    String file = "{\"probeEnabled\": false, \"probeAfterMissed\": 5, \"maxMissed\": 5}";
 
-    assertEquals(5, load(file, true).probeAfterMissed());
+    assertEquals(5, load(file).probeAfterMissed());
   }
 
   @Test
   void crossRuleSeesValuesFromEveryLayer() throws Exception {
-    Path file = file("{\"probeAfterMissed\": 4}");
+    String file = "{\"probeAfterMissed\": 4}";
     env.put("HEARTBEAT_PROBE_ENABLED", "true");
     properties.setProperty("heartbeat.maxMissed", "4");
 
@@ -336,21 +360,11 @@ class ConfigLoaderTest {
 
   @Test
   void rejectsWindowLongerThanAnIntOfMilliseconds() throws Exception {
-    Path file = file("{\"tickMs\": 3600000, \"maxMissed\": 10000}");
+    String file = "{\"tickMs\": 3600000, \"maxMissed\": 10000}";
 
     assertMessage(failure(file), "tickMs = 3600000", "maxMissed = 10000", "must stay below");
   }
 
-  @Test
-  void parseValidatesContentLikeLoad() throws Exception {
-    Path file = dir.resolve("reloaded.json");
-
-    assertEquals(7, new ConfigLoader(env, properties).parse("{\"maxMissed\": 7}", file)
-        .maxMissed());
-    ConfigException e = assertThrows(ConfigException.class,
-        () -> new ConfigLoader(env, properties).parse("{\"maxMissed\": -7}", file));
-    assertMessage(e.getMessage(), "maxMissed", "-7", "in " + file, "an integer from 1 to 10000");
-  }
 
   /** A valid value other than the default, in the setting's canonical type. */
   private static Object nonDefault(Setting s) {
@@ -359,8 +373,9 @@ class ConfigLoaderTest {
       case INT:
         return (Integer) def + 1;
       case LONG:
-        // firstFrameTimeoutMs: 0 means the window; an explicit value is at least a tick.
-        return s == Settings.FIRST_FRAME_TIMEOUT_MS ? 3_000_000L : (Long) def + 1;
+        // Below tickMs, an explicit first-frame timeout is rejected.
+        return s == Settings.FIRST_FRAME_TIMEOUT_MS ? (Long) Settings.TICK_MS.defaultValue()
+            : (Long) def + 1;
       case BOOLEAN:
         return !(Boolean) def;
       case CHOICE:
@@ -370,25 +385,29 @@ class ConfigLoaderTest {
     }
   }
 
-  private HeartbeatConfig load(Path file, boolean required) throws ConfigException {
-    return new ConfigLoader(env, properties).load(file, required);
+  /**
+   * Validates what the stores would hand over: the file's text ({@code null}: no file), the
+   * environment variables, and the properties among every other JVM property.
+   */
+  private HeartbeatConfig load(String fileContent) throws ConfigException {
+    JsonObject stores = new JsonObject();
+    if (fileContent != null) {
+      stores.put(ConfigLayers.FILE_CONTENT, fileContent);
+    }
+    env.forEach(stores::put);
+    OTHER_PROPERTIES.forEach(stores::put);
+    properties.stringPropertyNames().forEach(k -> stores.put(k, properties.getProperty(k)));
+    return ConfigLayers.validate(stores, FILE, commandLine);
   }
 
-  /** The message of loading a file that must exist. */
-  private String failure(Path file) {
-    return assertThrows(ConfigException.class, () -> load(file, true)).getMessage();
+  /** The message of validating a reading with this file content. */
+  private String failure(String fileContent) {
+    return assertThrows(ConfigException.class, () -> load(fileContent)).getMessage();
   }
 
-  /** The message of loading with no config file, from environment and properties alone. */
+  /** The message of a reading without a config file, from environment and properties alone. */
   private String failureWithoutFile() {
-    return assertThrows(ConfigException.class, () -> load(dir.resolve("absent.json"), false))
-        .getMessage();
-  }
-
-  private Path file(String content) throws IOException {
-    Path file = Files.createTempFile(dir, "config", ".json");
-    Files.writeString(file, content);
-    return file;
+    return failure(null);
   }
 
   /** One line, and every expected part present. */
