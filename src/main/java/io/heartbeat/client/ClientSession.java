@@ -208,8 +208,9 @@ final class ClientSession implements FrameHandler {
     if (intervalNanos > 0 && !heartbeatUnanswered) {
       next = heartbeatDue();  // while a heartbeat is unanswered, only the timeout counts
     }
-    if (timeoutNanos > 0 && (next == Long.MAX_VALUE || lastReceivedNanos + timeoutNanos - next < 0)) {
-      next = lastReceivedNanos + timeoutNanos;
+    long timeoutAt = lastReceivedNanos + timeoutNanos;
+    if (timeoutNanos > 0 && (next == Long.MAX_VALUE || timeoutAt - next < 0)) {
+      next = timeoutAt;
     }
     if (next != Long.MAX_VALUE) {
       long delayMs = Math.max(1, (next - now + 999_999) / 1_000_000);

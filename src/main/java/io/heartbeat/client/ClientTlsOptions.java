@@ -121,7 +121,7 @@ public final class ClientTlsOptions {
     return this;
   }
 
-  /** The Vert.x options these settings stand for, with the handshake bounded by {@code timeoutMs}. */
+  /** The Vert.x options these settings stand for, the handshake bounded by the given ms. */
   ClientSSLOptions toSslOptions(long handshakeTimeoutMs) {
     ClientSSLOptions ssl = new ClientSSLOptions()
         .setHostnameVerificationAlgorithm(hostnameVerification ? "HTTPS" : "")

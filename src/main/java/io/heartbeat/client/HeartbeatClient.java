@@ -127,9 +127,10 @@ public final class HeartbeatClient implements ClientSession.Listener {
    * Starts connecting, with a pass starting at the first server. The future completes at the
    * first successful connection; it fails if the client is closed first or gives up
    * (maxReconnectAttempts). Failed passes are retried with backoff meanwhile. While the client
-   * runs, calling it again returns a future with the same outcome. On a stopped client (kicked without
-   * reconnectAfterKicked, or given up) it starts a new run, with the backoff and the failure
-   * count reset, and returns a new future. On a closed client the future fails.
+   * runs, calling it again returns a future with the same outcome (on the client's context, the
+   * same future). On a stopped client (kicked without reconnectAfterKicked, or given up) it
+   * starts a new run, with the backoff and the failure count reset, and returns a new future.
+   * On a closed client the future fails.
    */
   public Future<Void> connect() {
     if (Vertx.currentContext() == context) {

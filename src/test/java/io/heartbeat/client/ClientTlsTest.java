@@ -61,7 +61,8 @@ class ClientTlsTest {
   private HeartbeatClient client(Vertx vertx, String host, int port, ClientTlsOptions tls) {
     HeartbeatClient client = HeartbeatClient.create(vertx, new HeartbeatClientOptions()
         .setHost(host).setPort(port).setTls(tls).setHeartbeatIntervalMs(50)
-        .setServerTimeoutMs(5000).setConnectTimeoutMs(10_000).setMaxReconnectAttempts(1).setReconnectInitialDelayMs(10)
+        .setServerTimeoutMs(5000).setConnectTimeoutMs(10_000).setMaxReconnectAttempts(1)
+        .setReconnectInitialDelayMs(10)
         .setReconnectMaxDelayMs(10));
     clients.add(client);
     return client;

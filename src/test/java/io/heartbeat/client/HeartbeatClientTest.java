@@ -43,6 +43,7 @@ class HeartbeatClientTest {
   private static final long SHUTDOWN_JITTER_MS = 100;
 
   private final List<HeartbeatClient> clients = new ArrayList<>();
+  private final List<DeadPort> deadPorts = new ArrayList<>();
   private HeartbeatService service;
   private int port;
 
@@ -61,7 +62,14 @@ class HeartbeatClientTest {
     for (HeartbeatClient client : clients) {
       closing.add(client.close());
     }
+    deadPorts.forEach(DeadPort::close);
     Future.all(closing).onComplete(ctx.succeedingThenComplete());
+  }
+
+  private int deadPort() {
+    DeadPort dead = DeadPort.bind();
+    deadPorts.add(dead);
+    return dead.port();
   }
 
   static Future<HeartbeatService> startService(Vertx vertx, int port) {
@@ -345,7 +353,8 @@ class HeartbeatClientTest {
 
   @Test
   void closeWhileWaitingToReconnectCancelsTheTimer(Vertx vertx, VertxTestContext ctx) {
-    DeadPort.open(vertx).onComplete(ctx.succeeding(deadPort -> {
+    int deadPort = deadPort();
+    vertx.runOnContext(start -> {
       HeartbeatClient client = client(vertx, options(deadPort)
           .setReconnectInitialDelayMs(10_000).setReconnectMaxDelayMs(10_000));
       Future<Void> connecting = client.connect();
@@ -357,12 +366,13 @@ class HeartbeatClientTest {
         });
         ctx.completeNow();
       })));
-    }));
+    });
   }
 
   @Test
   void givesUpAfterMaxReconnectAttempts(Vertx vertx, VertxTestContext ctx) {
-    DeadPort.open(vertx).onComplete(ctx.succeeding(deadPort -> {
+    int deadPort = deadPort();
+    vertx.runOnContext(start -> {
       HeartbeatClient client = client(vertx, options(deadPort).setMaxReconnectAttempts(3));
       int[] scheduled = {0};
       client.reconnectScheduledHandler(e -> scheduled[0]++);
@@ -373,6 +383,6 @@ class HeartbeatClientTest {
         });
         ctx.completeNow();
       }));
-    }));
+    });
   }
 }

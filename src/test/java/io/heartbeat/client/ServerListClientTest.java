@@ -34,12 +34,14 @@ class ServerListClientTest {
 
   private final List<HeartbeatClient> clients = new ArrayList<>();
   private final List<Vertx> others = new ArrayList<>();
+  private final List<DeadPort> deadPorts = new ArrayList<>();
 
   @AfterEach
   void close(VertxTestContext ctx) {
     List<Future<Void>> closing = new ArrayList<>();
     clients.forEach(c -> closing.add(c.close()));
     others.forEach(v -> closing.add(v.close()));
+    deadPorts.forEach(DeadPort::close);
     Future.all(closing).onComplete(ctx.succeedingThenComplete());
   }
 
@@ -51,8 +53,10 @@ class ServerListClientTest {
     return client;
   }
 
-  private static Future<ServerAddress> deadServer(Vertx vertx) {
-    return DeadPort.open(vertx).map(port -> new ServerAddress("127.0.0.1", port));
+  private Future<ServerAddress> deadServer(Vertx vertx) {
+    DeadPort dead = DeadPort.bind();
+    deadPorts.add(dead);
+    return Future.succeededFuture(new ServerAddress("127.0.0.1", dead.port()));
   }
 
   private static Future<ServerAddress> liveServer(Vertx vertx) {
@@ -167,19 +171,23 @@ class ServerListClientTest {
 
   @Test
   void aClientThatGaveUpStartsAgainOnConnect(Vertx vertx, VertxTestContext ctx) {
-    DeadPort.open(vertx).onComplete(ctx.succeeding(port -> {
-          HeartbeatClient client = client(vertx, new HeartbeatClientOptions()
-              .setHost("127.0.0.1").setPort(port).setMaxReconnectAttempts(2));
-          client.connect().transform(firstRun -> {
-            ctx.verify(() -> {
-              assertTrue(firstRun.failed(), "the first run should have given up");
-              assertFalse(client.isConnected());
-            });
-            return HeartbeatClientTest.startService(vertx, port);
-          }).compose(service -> client.connect()).onComplete(ctx.succeeding(v -> ctx.verify(() -> {
-            assertTrue(client.isConnected());
-            ctx.completeNow();
-          })));
-        }));
+    DeadPort dead = DeadPort.bind();
+    deadPorts.add(dead);
+    int port = dead.port();
+    vertx.runOnContext(start -> {
+      HeartbeatClient client = client(vertx, new HeartbeatClientOptions()
+          .setHost("127.0.0.1").setPort(port).setMaxReconnectAttempts(2));
+      client.connect().transform(firstRun -> {
+        ctx.verify(() -> {
+          assertTrue(firstRun.failed(), "the first run should have given up");
+          assertFalse(client.isConnected());
+        });
+        dead.close();
+        return HeartbeatClientTest.startService(vertx, port);
+      }).compose(service -> client.connect()).onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+        assertTrue(client.isConnected());
+        ctx.completeNow();
+      })));
+    });
   }
 }

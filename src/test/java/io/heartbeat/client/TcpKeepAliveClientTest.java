@@ -21,10 +21,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * tcpKeepAlive reaches the kernel: the client's socket, found in Linux's /proc/net/tcp6 (the JVM
- * opens dual-stack sockets; IPv4-mapped loopback) or /proc/net/tcp by its local port (as the service saw it), has its keepalive timer running ("tr" field 02) with the
- * option on and no timer (00) with it off. The heartbeat interval is long enough that no
- * heartbeat is in flight (which would show the retransmit timer, 01) when the table is read.
+ * tcpKeepAlive reaches the kernel: the client's socket, found by its local port (as the service
+ * saw it) in Linux's /proc/net/tcp6 (the JVM opens dual-stack sockets, so IPv4-mapped loopback)
+ * or /proc/net/tcp, has its keepalive timer running ("tr" field 02) with the option on and no
+ * timer (00) with it off. The heartbeat interval is long enough that no heartbeat is in flight
+ * (which would show the retransmit timer, 01) when the table is read.
  */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 15, timeUnit = TimeUnit.SECONDS)
