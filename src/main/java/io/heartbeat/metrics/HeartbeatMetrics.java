@@ -36,8 +36,8 @@ import java.util.function.ToDoubleFunction;
  *   <li>{@code heartbeat.monitor.tick.lateness} [heartbeat_monitor_tick_lateness_seconds]: how
  *       late each timer callback ran (the server's own stalls)</li>
  *   <li>{@code heartbeat.monitor.stalls} [heartbeat_monitor_stalls_total]</li>
- *   <li>{@code heartbeat.monitor.tracked} [heartbeat_monitor_tracked] gauge</li>
- *   <li>{@code heartbeat.activity.batch.size} [heartbeat_activity_batch_size] summary</li>
+ *   <li>{@code heartbeat.monitor.tracked} [heartbeat_monitor_tracked_connections] gauge</li>
+ *   <li>{@code heartbeat.activity.batch.size} [heartbeat_activity_batch_size_connections] summary</li>
  * </ul>
  * The process meters (JVM, GC, threads, CPU, open files, build info, connection limit) are
  * {@link ProcessMeters}.
@@ -99,9 +99,10 @@ public final class HeartbeatMetrics {
     stalls = io.micrometer.core.instrument.Counter.builder("heartbeat.monitor.stalls")
         .description("Monitor ticks skipped because the server itself had stalled")
         .register(registry);
-    Gauge.builder("heartbeat.monitor.tracked", this, m -> m.tracked)
+    Gauge.builder("heartbeat.monitor.tracked", this, m -> m.tracked).baseUnit("connections")
         .description("Connections the monitor tracks").register(registry);
     batchSize = DistributionSummary.builder("heartbeat.activity.batch.size")
+        .baseUnit("connections")
         .description("Connections named in one activity batch").register(registry);
   }
 

@@ -90,7 +90,7 @@ final class ChurnScenario {
         seconds, load.completed.sum() / seconds, p.perSecond(), Arrays.toString(load.byStyle()),
         MAX_IN_FLIGHT, load.skipped.sum(), load.failed.sum());
     report.figure("service accepted %.0f; afterwards open %.0f, monitor tracks %.0f", opened,
-        metrics.get("heartbeat_connections_open"), metrics.get("heartbeat_monitor_tracked"));
+        metrics.get("heartbeat_connections_open"), metrics.get("heartbeat_monitor_tracked_connections"));
     report.figure("service open files: baseline %d, after %d", filesBase, filesAfter);
     report.figure("service heap after GC: baseline %s; when empty %s; three ticks later %s (%+d"
         + " KiB)", mib(heapBase), mib(heapAtEmpty), mib(heapAfter), (heapAfter - heapBase) / 1024);

@@ -323,7 +323,7 @@ final class ServerProcess implements AutoCloseable {
     while (true) {
       Map<String, Double> m = metrics();
       if (m.getOrDefault("heartbeat_connections_open", -1.0) == open
-          && m.getOrDefault("heartbeat_monitor_tracked", -1.0) == open) {
+          && m.getOrDefault("heartbeat_monitor_tracked_connections", -1.0) == open) {
         return true;
       }
       if (System.nanoTime() > deadline) {
