@@ -34,6 +34,8 @@ final class NetSocketConnection implements ConnectionOutput {
   /** Empty acks decided but not written yet. */
   private int pendingAcks;
   private boolean closed;
+  /** The timer that forces a close not done within a tick, or -1. */
+  private long forceCloseTimer = -1;
 
   private NetSocketConnection(NetSocket socket, Buffer[] emptyFrames, Buffer ackBlock,
       Vertx vertx, long closeGraceMs) {
@@ -57,6 +59,10 @@ final class NetSocketConnection implements ConnectionOutput {
     socket.handler(read -> scratch.feed(read, core, System.nanoTime()));
     socket.closeHandler(v -> {
       output.closed = true;
+      if (output.forceCloseTimer >= 0) {
+        // Released now, not a tick later: the timer holds the socket and all it references.
+        output.vertx.cancelTimer(output.forceCloseTimer);
+      }
       core.onClosed();
     });
     socket.exceptionHandler(error -> {
@@ -121,11 +127,14 @@ final class NetSocketConnection implements ConnectionOutput {
       return;
     }
     socket.close();
-    vertx.setTimer(closeGraceMs, t -> {
-      if (!closed) {
-        ForcedClose.closeNow(socket);
-      }
-    });
+    if (!closed && forceCloseTimer < 0) {
+      forceCloseTimer = vertx.setTimer(closeGraceMs, t -> {
+        forceCloseTimer = -1;
+        if (!closed) {
+          ForcedClose.closeNow(socket);
+        }
+      });
+    }
   }
 
   @Override
