@@ -1,7 +1,7 @@
 package io.heartbeat.client;
 
+import io.heartbeat.testing.Prerequisites;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.heartbeat.bus.Addresses;
 import io.vertx.core.Future;
@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -36,12 +35,8 @@ class TcpKeepAliveClientTest {
 
   @BeforeAll
   static void needsTheLinuxSocketTable() {
-    if (!Files.isReadable(TCP_TABLE)) {
-      if ("true".equals(System.getenv("CI"))) {
-        fail("/proc/net/tcp is not readable: run this test on Linux with /proc mounted");
-      }
-      Assumptions.abort("/proc/net/tcp is not readable (not Linux?): skipped");
-    }
+    Prerequisites.require(Files.isReadable(TCP_TABLE), "/proc/net/tcp is not readable",
+        "run this test on Linux with /proc mounted");
   }
 
   @Test

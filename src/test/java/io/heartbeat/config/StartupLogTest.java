@@ -1,8 +1,8 @@
 package io.heartbeat.config;
 
+import io.heartbeat.testing.Prerequisites;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.heartbeat.HeartbeatApplication;
 import io.vertx.core.json.JsonObject;
@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -76,12 +75,8 @@ class StartupLogTest {
    */
   private List<String> startUntilListening(Map<String, String> env) throws Exception {
     Path bash = Path.of("/bin/bash");
-    if (!Files.isExecutable(bash)) {
-      if ("true".equals(System.getenv("CI"))) {
-        fail("bash is needed to set ulimit -n for the child JVM: install bash");
-      }
-      Assumptions.abort("bash not found, cannot set ulimit -n for the child JVM");
-    }
+    Prerequisites.require(Files.isExecutable(bash),
+        "bash is needed to set ulimit -n for the child JVM", "apt-get install bash");
     Path conf = Files.writeString(dir.resolve("config.json"), new JsonObject()
         .put("host", "127.0.0.1").put("port", 0).put("ioInstances", 1).put("configScanMs", 0)
         .put("admin", new JsonObject().put("enabled", false)).encode());
