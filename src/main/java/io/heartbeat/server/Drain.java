@@ -32,6 +32,8 @@ final class Drain implements IoCommands.DrainControl {
   private volatile boolean draining;
   private Promise<Void> drained = Promise.promise();
   private boolean portClosed;
+  /** The close of this instance's part of the port, once the drain finished. */
+  private Future<Void> portClosing = Future.succeededFuture();
   /** Bumped by every drain and undrain, so the timers of an undone drain do nothing. */
   private int generation;
 
@@ -87,7 +89,10 @@ final class Drain implements IoCommands.DrainControl {
     drained = Promise.promise();
     Future<Void> open = Future.succeededFuture();
     if (portClosed) {
-      open = reopen.get().onSuccess(p -> portClosed = false).mapEmpty();
+      // After the close is done: a listen racing a close of the same port would join the
+      // server being closed.
+      open = portClosing.transform(ar -> reopen.get()).onSuccess(p -> portClosed = false)
+          .mapEmpty();
     }
     return open.onSuccess(v -> {
       draining = false;
@@ -100,7 +105,8 @@ final class Drain implements IoCommands.DrainControl {
     if (draining && registry.size() == 0 && !drained.future().isComplete() && !portClosed) {
       Promise<Void> done = drained;
       portClosed = true;
-      port.close().onComplete(ar -> {
+      portClosing = port.close();
+      portClosing.onComplete(ar -> {
         LOG.info("I/O instance {} drained", ioKey);
         done.tryComplete();
       });

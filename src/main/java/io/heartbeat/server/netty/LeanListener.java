@@ -47,6 +47,8 @@ public final class LeanListener implements ClientPort.Factory {
   private final WriteBufferWaterMark writeLimit;
   /** Written before the listener is registered, read by the dispatcher on the acceptor loop. */
   private volatile SslContext tls;
+  /** The port bound first (0 before). */
+  private volatile int boundPort;
 
   /** @param config the client port's settings (host, port, TLS, write limit, keepalive) */
   public LeanListener(HeartbeatConfig config) {
@@ -103,7 +105,9 @@ public final class LeanListener implements ClientPort.Factory {
       if (config.tlsEnabled()) {
         tls = ClientTls.context(vertx, config);
       }
-      return new InetSocketAddress(InetAddress.getByName(config.host()), config.port());
+      // Once bound, the same port again (a drain that is undone must not move the port).
+      int port = boundPort > 0 ? boundPort : config.port();
+      return new InetSocketAddress(InetAddress.getByName(config.host()), port);
     }).onFailure(listening::fail).onSuccess(address -> {
       ServerChannel server = vertx.transport().serverChannelFactory(false).newChannel();
       server.config().setOption(ChannelOption.SO_REUSEADDR, true);
@@ -128,7 +132,8 @@ public final class LeanListener implements ClientPort.Factory {
             }
             channel = server;
           }
-          listening.complete(((InetSocketAddress) server.localAddress()).getPort());
+          boundPort = ((InetSocketAddress) server.localAddress()).getPort();
+          listening.complete(boundPort);
         });
       });
     });
