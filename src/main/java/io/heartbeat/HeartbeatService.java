@@ -18,6 +18,7 @@ import io.heartbeat.server.ActivityRouter;
 import io.heartbeat.server.ClientPort;
 import io.heartbeat.server.ConnectionLimits;
 import io.heartbeat.server.IoVerticle;
+import io.heartbeat.session.SessionServices;
 import io.heartbeat.server.NetServerPort;
 import io.heartbeat.server.netty.LeanListener;
 import io.vertx.core.DeploymentOptions;
@@ -185,13 +186,13 @@ public final class HeartbeatService {
         config.maxConnectionsPerIp());
     ClientPort.Factory ports = config.leanIoEdge() ? new LeanListener(config)
         : NetServerPort.factory(config);
-    return vertx.deployVerticle(() -> {
+    return SessionServices.create(vertx, config).compose(sessions -> vertx.deployVerticle(() -> {
       int ioKey = ConnectionIds.ioKey(number, nextInstance.getAndIncrement());
       IoVerticle io = new IoVerticle(config, ioKey, ports.newInstancePort(), limits, metrics,
-          node == null ? ActivityRouter.singleProcess() : node.activityRouter(ioKey));
+          node == null ? ActivityRouter.singleProcess() : node.activityRouter(ioKey), sessions);
       ioInstances.add(io);
       return io;
-    }, new DeploymentOptions().setInstances(config.effectiveIoInstances()))
+    }, new DeploymentOptions().setInstances(config.effectiveIoInstances())))
         .onSuccess(deployments::add);
   }
 

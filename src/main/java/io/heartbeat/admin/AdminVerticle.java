@@ -76,6 +76,7 @@ public final class AdminVerticle extends VerticleBase {
     router.route().handler(this::authorize);
     router.get("/metrics").handler(this::metrics);
     new ConnectionRoutes(vertx, hooks, busTimeoutMs).mount(router);
+    new ClientRoutes(vertx, busTimeoutMs).mount(router);
     router.post("/drain").handler(this::drain);
     router.delete("/drain").handler(this::undrain);
     ErrorAnswers.mount(router);

@@ -23,6 +23,10 @@ public final class Addresses {
    * instance takes the request and forwards it to the owner of the connection.
    */
   public static final String COMMAND = "heartbeat.command";
+  /** Published: a client id came online ({@link LifecycleEvents#online}). */
+  public static final String CLIENT_ONLINE = "heartbeat.client.online";
+  /** Published: a client id went offline ({@link LifecycleEvents#offline}). */
+  public static final String CLIENT_OFFLINE = "heartbeat.client.offline";
   /** I/O instance to monitor: activity batches ({@link ActivityBatch}, a Buffer). */
   public static final String MONITOR_ACTIVITY = "heartbeat.monitor.activity";
   /** Published by a monitor when it starts: every I/O instance answers with a full snapshot. */

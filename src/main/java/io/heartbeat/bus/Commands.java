@@ -23,6 +23,11 @@ public final class Commands {
   public static final String SEND = "send";
   public static final String SET_ACK_PAYLOAD = "setAckPayload";
   public static final String KICK = "kick";
+  /**
+   * Internal (sessions): {@code {"action":"replace","id":N}} sent by the I/O instance that opened
+   * a newer session with the same client id: GOODBYE "replaced" and close (reason replaced).
+   */
+  public static final String REPLACE = "replace";
   /** Admin: lists one instance's connections; see {@link ConnectionListQuery}. */
   public static final String LIST = "list";
   /** Admin: {@code {"action":"describe","id":N}} one connection's details. */
@@ -51,5 +56,9 @@ public final class Commands {
 
   public static JsonObject kick(long id) {
     return new JsonObject().put(ACTION, KICK).put("id", id);
+  }
+
+  public static JsonObject replace(long id) {
+    return new JsonObject().put(ACTION, REPLACE).put("id", id);
   }
 }

@@ -32,6 +32,20 @@ public final class LifecycleEvents {
    * missedTicks x tickMs.
    */
   public static final String NODE_LOST = "node-lost";
+  /**
+   * Close reason (sessions): another connection opened a session with the same client id.
+   * GOODBYE "replaced" is sent first.
+   */
+  public static final String REPLACED = "replaced";
+  /**
+   * Close reason (sessions): the credential did not verify, or the server requires a HELLO and
+   * the first frame was something else. GOODBYE "unauthorized" is sent first.
+   */
+  public static final String UNAUTHORIZED = "unauthorized";
+  /** Close reason (sessions): the client id reconnects too often. GOODBYE "flapping" first. */
+  public static final String FLAPPING = "flapping";
+  /** Close reason (sessions): a connection limit refused the session. GOODBYE "limit" first. */
+  public static final String LIMIT = "limit";
 
   private LifecycleEvents() {
   }
@@ -62,5 +76,31 @@ public final class LifecycleEvents {
    */
   public static JsonObject data(long id, String type, byte[] payload) {
     return new JsonObject().put("id", id).put("type", type).put("payload", Payloads.encode(payload));
+  }
+
+  /** Adds {@code "clientId"} to an event of a session connection (no-op for null). */
+  public static JsonObject withClientId(JsonObject event, String clientId) {
+    return clientId == null ? event : event.put("clientId", clientId);
+  }
+
+  /**
+   * Presence: {@code {"clientId", "connectionId", "node", "intervalMs"}}, published on
+   * {@link Addresses#CLIENT_ONLINE} when a client id gets its first connection (not on a
+   * takeover).
+   */
+  public static JsonObject online(String clientId, long connectionId, int node, long intervalMs) {
+    return new JsonObject().put("clientId", clientId).put("connectionId", connectionId)
+        .put("node", node).put("intervalMs", intervalMs);
+  }
+
+  /**
+   * Presence: {@code {"clientId", "connectionId", "reason", "sinceLastFrameMs"}}, published on
+   * {@link Addresses#CLIENT_OFFLINE} when the connection holding a client id closes (not when it
+   * is replaced).
+   */
+  public static JsonObject offline(String clientId, long connectionId, String reason,
+      long sinceLastFrameMs) {
+    return new JsonObject().put("clientId", clientId).put("connectionId", connectionId)
+        .put("reason", reason).put("sinceLastFrameMs", sinceLastFrameMs);
   }
 }

@@ -86,6 +86,27 @@ public final class HeartbeatMetrics {
           .tag("reason", reason.code()).description("Connections closed for illegal input")
           .register(registry);
     }
+    Gauge.builder("heartbeat.sessions.open", this, m -> sum(IoStats::sessionsOpen))
+        .baseUnit("sessions").description("Protocol 1.1 sessions open now").register(registry);
+    counter("heartbeat.sessions.takeovers", "Sessions that took their client id over from an"
+        + " older connection (sent GOODBYE replaced)", IoStats::takeovers);
+    counter("heartbeat.sessions.flapping.refusals", "HELLOs refused because the client id"
+        + " connects too often", IoStats::flappingRefusals);
+    counter("heartbeat.sessions.data.before.welcome", "DATA dropped because it came before"
+        + " WELCOME on an authenticated port", IoStats::dataBeforeWelcome);
+    for (int i = 0; i < IoStats.AUTH_FAILURE_REASONS.size(); i++) {
+      int index = i;
+      FunctionCounter.builder("heartbeat.sessions.auth.failures", this,
+              m -> sum(s -> s.authFailures(index)))
+          .tag("reason", IoStats.AUTH_FAILURE_REASONS.get(i))
+          .description("Credentials refused, by reason").register(registry);
+    }
+    FunctionCounter.builder("heartbeat.sessions.hello.errors", this,
+            m -> sum(s -> s.protocolErrors(IllegalFrameException.Reason.MALFORMED_SESSION_FRAME
+                .ordinal()) + s.protocolErrors(IllegalFrameException.Reason
+                .MISPLACED_SESSION_FRAME.ordinal())))
+        .description("Connections closed for a malformed or misplaced HELLO/WELCOME")
+        .register(registry);
     detectionDelay = Timer.builder("heartbeat.detection.delay")
         .description("Time from a connection's last frame to its close, for timeouts")
         .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(10))

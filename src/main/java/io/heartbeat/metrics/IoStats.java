@@ -15,7 +15,12 @@ public final class IoStats {
   public static final List<String> CLOSE_REASONS = List.of(LifecycleEvents.TIMEOUT,
       LifecycleEvents.PROTOCOL_ERROR, LifecycleEvents.PEER_CLOSED, LifecycleEvents.IO_ERROR,
       LifecycleEvents.KICKED, LifecycleEvents.SHUTDOWN, LifecycleEvents.SLOW_CONSUMER,
-      LifecycleEvents.FIRST_FRAME_TIMEOUT);
+      LifecycleEvents.FIRST_FRAME_TIMEOUT, LifecycleEvents.REPLACED,
+      LifecycleEvents.UNAUTHORIZED, LifecycleEvents.FLAPPING, LifecycleEvents.LIMIT);
+
+  /** Credential refusal reasons with a counter of their own; any other counts as the last. */
+  public static final List<String> AUTH_FAILURE_REASONS = List.of("missing", "bad-token",
+      "bad-signature", "alg-none", "expired", "wrong-subject", "oversize", "other");
 
   volatile int open;
   long opened;
@@ -26,6 +31,11 @@ public final class IoStats {
   long dataFrames;
   final long[] protocolErrors = new long[IllegalFrameException.Reason.values().length];
   final long[] closes = new long[CLOSE_REASONS.size()];
+  volatile int sessionsOpen;
+  long takeovers;
+  long flappingRefusals;
+  long dataBeforeWelcome;
+  final long[] authFailures = new long[AUTH_FAILURE_REASONS.size()];
 
   public int open() {
     return open;
@@ -64,6 +74,58 @@ public final class IoStats {
   /** Closes by index in {@link #CLOSE_REASONS}. */
   public long closes(int reasonIndex) {
     return closes[reasonIndex];
+  }
+
+  /** Sessions open now (WELCOME sent, not closed). */
+  public int sessionsOpen() {
+    return sessionsOpen;
+  }
+
+  /** Sessions that took their client id over from an older connection. */
+  public long takeovers() {
+    return takeovers;
+  }
+
+  /** HELLOs refused with GOODBYE flapping. */
+  public long flappingRefusals() {
+    return flappingRefusals;
+  }
+
+  /** DATA frames dropped because they came before WELCOME on an authenticated port. */
+  public long dataBeforeWelcome() {
+    return dataBeforeWelcome;
+  }
+
+  /** Credential refusals by index in {@link #AUTH_FAILURE_REASONS}. */
+  public long authFailures(int reasonIndex) {
+    return authFailures[reasonIndex];
+  }
+
+  /** A session opened (WELCOME sent); {@code takeover} when it replaced an older connection. */
+  public void countSessionOpened(boolean takeover) {
+    sessionsOpen++;
+    if (takeover) {
+      takeovers++;
+    }
+  }
+
+  /** A connection with an open session closed. */
+  public void countSessionClosed() {
+    sessionsOpen--;
+  }
+
+  public void countFlappingRefusal() {
+    flappingRefusals++;
+  }
+
+  public void countDataBeforeWelcome() {
+    dataBeforeWelcome++;
+  }
+
+  /** A credential was refused for {@code reason} (see {@link #AUTH_FAILURE_REASONS}). */
+  public void countAuthFailure(String reason) {
+    int i = AUTH_FAILURE_REASONS.indexOf(reason);
+    authFailures[i >= 0 ? i : AUTH_FAILURE_REASONS.size() - 1]++;
   }
 
   /** A connection was accepted; {@code openNow} connections are open after it. */

@@ -1,10 +1,10 @@
 package io.heartbeat.monitor;
 
 /**
- * An open-addressing hash table from connection id to one {@code int} of state, held in two
- * primitive arrays: no object per connection, so a million tracked connections cost two arrays
- * (12 bytes a slot, 16 to 32 bytes a connection at the load factors kept here) and nothing for
- * the garbage collector to trace. Linear probing with Fibonacci hashing of the id; removal
+ * An open-addressing hash table from connection id to one {@code int} of state and the
+ * connection's interval in ticks, held in three primitive arrays: no object per connection, so a
+ * million tracked connections cost three arrays (16 bytes a slot, 21 to 43 bytes a connection at
+ * the load factors kept here) and nothing for the garbage collector to trace. Linear probing with Fibonacci hashing of the id; removal
  * shifts the following run back (no tombstones), so a table with constant churn never degrades.
  * Grows at 3/4 full; {@link #trim()} gives memory back after a mass removal.
  *
@@ -21,6 +21,8 @@ final class ConnectionStates {
 
   private long[] ids;
   private int[] states;
+  /** Interval in ticks (k of the grant rule); 1 for a version 1 connection. */
+  private int[] intervals;
   private int mask;
   private int shift;
   private int size;
@@ -32,6 +34,7 @@ final class ConnectionStates {
   private void allocate(int capacity) {
     ids = new long[capacity];
     states = new int[capacity];
+    intervals = new int[capacity];
     java.util.Arrays.fill(ids, EMPTY);
     mask = capacity - 1;
     shift = 64 - Integer.numberOfTrailingZeros(capacity);
@@ -58,6 +61,15 @@ final class ConnectionStates {
 
   void setStateAt(int slot, int state) {
     states[slot] = state;
+  }
+
+  /** The interval in ticks of the connection in {@code slot} (1 until set). */
+  int intervalAt(int slot) {
+    return intervals[slot];
+  }
+
+  void setIntervalAt(int slot, int intervalTicks) {
+    intervals[slot] = intervalTicks;
   }
 
   private int home(long id) {
@@ -100,6 +112,7 @@ final class ConnectionStates {
     }
     ids[slot] = id;
     states[slot] = state;
+    intervals[slot] = 1;
     size++;
     return slot;
   }
@@ -124,11 +137,13 @@ final class ConnectionStates {
       if (((i - home) & mask) >= ((i - hole) & mask)) {
         ids[hole] = ids[i];
         states[hole] = states[i];
+        intervals[hole] = intervals[i];
         hole = i;
       }
     }
     ids[hole] = EMPTY;
     states[hole] = 0;
+    intervals[hole] = 0;
     size--;
   }
 
@@ -146,6 +161,7 @@ final class ConnectionStates {
   private void rehash(int capacity) {
     long[] oldIds = ids;
     int[] oldStates = states;
+    int[] oldIntervals = intervals;
     allocate(capacity);
     for (int i = 0; i < oldIds.length; i++) {
       long id = oldIds[i];
@@ -156,6 +172,7 @@ final class ConnectionStates {
         }
         ids[slot] = id;
         states[slot] = oldStates[i];
+        intervals[slot] = oldIntervals[i];
       }
     }
   }

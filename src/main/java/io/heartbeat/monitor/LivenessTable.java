@@ -13,10 +13,13 @@ import java.util.function.LongPredicate;
  * logic: every time is an argument (monotonic nanoseconds), so tests drive it tick by tick.
  *
  * <p>The rule (PROTOCOL.md): a counter starts at 0 when the connection opens; at every aging
- * sweep a counter equal to {@code maxMissed} means the connection is due to close, any other
- * goes up by one; a complete frame sets it back to the number of sweeps since that frame
- * (0 when the report is prompt). A due connection is proposed for closing once; it stays
- * tracked until the owner confirms the close or refuses it ({@link #refused}).
+ * sweep a counter equal to the connection's limit L means the connection is due to close, any
+ * other goes up by one; a complete frame sets it back to the number of sweeps since that frame
+ * (0 when the report is prompt). L is {@code maxMissed x k}, where k is the connection's
+ * interval in ticks: 1 for a version 1 connection, the grant for a session (it arrives with the
+ * activity reports, so a rebuilt table has it too). Probes start after
+ * {@code probeAfterMissed x k} silent ticks. A due connection is proposed for closing once; it
+ * stays tracked until the owner confirms the close or refuses it ({@link #refused}).
  *
  * <p>The counters live in a {@link ConnectionStates}: primitive arrays, no object per
  * connection, so a sweep is one pass over two arrays and a million connections cost about 24
@@ -101,15 +104,26 @@ public final class LivenessTable {
     entries.setStateAt(slot, entries.stateAt(slot) & CLOSE_PROPOSED);
   }
 
+  /** {@link #activity(long, long, int)} of a version 1 connection (interval of one tick). */
+  public void activity(long id, long frameNanos) {
+    activity(id, frameNanos, 1);
+  }
+
   /**
    * A connection's last complete frame was at {@code frameNanos} (monitor clock: receipt time
-   * minus the age the owner reported). Unknown ids are added: after a monitor restart the I/O
-   * instances are the source of truth.
+   * minus the age the owner reported), and its interval is {@code intervalTicks}. Unknown ids
+   * are added: after a monitor restart the I/O instances are the source of truth.
    */
-  public void activity(long id, long frameNanos) {
+  public void activity(long id, long frameNanos, int intervalTicks) {
     int slot = entries.insert(id, 0);
+    entries.setIntervalAt(slot, Math.max(1, intervalTicks));
     int proposed = entries.stateAt(slot) & CLOSE_PROPOSED;
-    entries.setStateAt(slot, proposed | Math.min(history.sweepsAfter(frameNanos), maxMissed));
+    entries.setStateAt(slot, proposed | history.sweepsAfter(frameNanos, limitAt(slot)));
+  }
+
+  /** L of the connection in {@code slot}: maxMissed x its interval in ticks. */
+  private int limitAt(int slot) {
+    return (int) Math.min(Integer.MAX_VALUE, (long) maxMissed * entries.intervalAt(slot));
   }
 
   /** The connection is gone. */
@@ -156,8 +170,7 @@ public final class LivenessTable {
   public void refused(long id, long idleMs, long nowNanos) {
     int slot = entries.slotOf(id);
     if (slot >= 0) {
-      entries.setStateAt(slot,
-          Math.min(history.sweepsAfter(nowNanos - idleMs * 1_000_000), maxMissed));
+      entries.setStateAt(slot, history.sweepsAfter(nowNanos - idleMs * 1_000_000, limitAt(slot)));
     }
   }
 
@@ -182,7 +195,8 @@ public final class LivenessTable {
       if ((missed & CLOSE_PROPOSED) != 0) {
         continue;
       }
-      if (missed >= maxMissed) {
+      int k = entries.intervalAt(slot);
+      if (missed >= limitAt(slot)) {
         if (detectionEnabled) {
           entries.setStateAt(slot, missed | CLOSE_PROPOSED);
           SweepResult.add(result.close, id);
@@ -192,7 +206,7 @@ public final class LivenessTable {
       // Like the close rule, the probe rule reads the counter before this tick adds to it: a
       // probe goes to a connection silent for probeAfterMissed whole ticks, every tick until
       // the close, so even the last probe has a whole tick to be answered.
-      if (probeEnabled && missed >= probeAfterMissed) {
+      if (probeEnabled && missed >= (long) probeAfterMissed * k) {
         SweepResult.add(result.probe, id);
       }
       entries.setStateAt(slot, missed + 1);
@@ -214,6 +228,12 @@ public final class LivenessTable {
   /** Number of tracked connections. */
   public int size() {
     return entries.size();
+  }
+
+  /** The interval in ticks a connection is judged by, or -1 if it is not tracked. */
+  public int intervalTicks(long id) {
+    int slot = entries.slotOf(id);
+    return slot < 0 ? -1 : entries.intervalAt(slot);
   }
 
   /** The counter of a connection, or -1 if it is not tracked. */

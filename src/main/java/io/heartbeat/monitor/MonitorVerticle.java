@@ -9,6 +9,7 @@ import io.heartbeat.bus.LifecycleEvents;
 import io.heartbeat.bus.ProbeCommand;
 import io.heartbeat.config.HeartbeatConfig;
 import io.heartbeat.metrics.HeartbeatMetrics;
+import io.heartbeat.session.ClientDirectory;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -117,13 +118,28 @@ public final class MonitorVerticle extends VerticleBase {
     bus.publish(Addresses.MONITOR_RESYNC, scope.resyncRequest());
   }
 
-  /** Reports every tracked connection of a lost I/O node closed (node-lost) and drops it. */
+  /**
+   * Reports every tracked connection of a lost I/O node closed (node-lost) and drops it; frees
+   * the client ids its connections held (each monitor tries, each id is freed once) and
+   * reports those clients offline.
+   */
   private void reportNodeLost(int node) {
     int lost = table.removeMatching(id -> ConnectionIds.nodeOf(id) == node, this::publishNodeLost);
     if (lost > 0) {
       LOG.warn("I/O node {} left the cluster: {} of its connections tracked here reported closed"
           + " (node-lost)", node, lost);
     }
+    ClientDirectory.of(vertx).releaseNode(node).onComplete(ar -> {
+      if (ar.failed()) {
+        LOG.warn("Could not free the client ids of lost node {}: {}", node,
+            ar.cause().getMessage());
+        return;
+      }
+      for (ClientDirectory.Holder holder : ar.result()) {
+        bus.publish(Addresses.CLIENT_OFFLINE, LifecycleEvents.offline(holder.clientId(),
+            holder.connectionId(), LifecycleEvents.NODE_LOST, -1));
+      }
+    });
   }
 
   private void publishNodeLost(long id, int missedTicks) {
@@ -155,7 +171,8 @@ public final class MonitorVerticle extends VerticleBase {
     for (int i = 0; i < n; i++) {
       long id = ActivityBatch.idAt(batch, i);
       if (scope.tracks(id)) {
-        table.activity(id, now - ActivityBatch.ageMsAt(batch, i) * 1_000_000L);
+        table.activity(id, now - ActivityBatch.ageMsAt(batch, i) * 1_000_000L,
+            ActivityBatch.intervalTicksAt(batch, i));
       }
     }
   }

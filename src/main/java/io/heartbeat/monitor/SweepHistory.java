@@ -54,22 +54,30 @@ final class SweepHistory {
   }
 
   /**
-   * Sweeps strictly after {@code frameNanos}. Before the history is full (monitor just started),
-   * whole ticks between the frame and the monitor's start are added, so a connection that was
-   * silent before a monitor (re)start is not given a fresh window.
+   * Sweeps strictly after {@code frameNanos}, at most {@code cap}. Before the history is full
+   * (monitor just started), whole ticks between the frame and the monitor's start are added, so
+   * a connection that was silent before a monitor (re)start is not given a fresh window. A frame
+   * older than every recorded sweep (a session whose window is longer than the history) adds the
+   * whole ticks between it and the oldest recorded sweep: the sweeps before the history are
+   * taken to have been regular, the I/O instance judges the final close on its own clock anyway.
    */
-  int sweepsAfter(long frameNanos) {
+  int sweepsAfter(long frameNanos, int cap) {
     int after = 0;
+    long oldest = 0;
     for (int i = 0; i < count; i++) {
       if (times[i] - frameNanos > 0) {
         after++;
       }
+      if (i == 0 || times[i] - oldest < 0) {
+        oldest = times[i];
+      }
     }
-    if (after == times.length || count == times.length) {
-      return after;
+    if (after < count) {
+      return Math.min(after, cap);
     }
-    long before = createdNanos - frameNanos;
+    long reference = count == times.length ? oldest : createdNanos;
+    long before = reference - frameNanos;
     long extra = before > 0 ? before / tickNanos : 0;
-    return (int) Math.min(times.length, after + extra);
+    return (int) Math.min(cap, after + extra);
   }
 }

@@ -27,6 +27,7 @@ public final class FrameDecoder {
 
   private final boolean littleEndian;
   private final int maxPayloadBytes;
+  private final int maxSessionPayloadBytes;
   private final FrameHandler handler;
 
   /** Header bytes collected so far when a header is split across chunks (0..7). */
@@ -47,13 +48,27 @@ public final class FrameDecoder {
    * @param handler receives frames and the illegal-header verdict
    */
   public FrameDecoder(ByteOrder byteOrder, int maxPayloadBytes, FrameHandler handler) {
+    this(byteOrder, maxPayloadBytes, DEFAULT_MAX_SESSION_PAYLOAD_BYTES, handler);
+  }
+
+  /**
+   * @param maxSessionPayloadBytes largest legal HELLO or WELCOME payload (a HELLO's size depends
+   *     on the token limit, not on {@code maxPayloadBytes}); the larger of the two applies
+   */
+  public FrameDecoder(ByteOrder byteOrder, int maxPayloadBytes, int maxSessionPayloadBytes,
+      FrameHandler handler) {
     if (maxPayloadBytes < 0) {
       throw new IllegalArgumentException("maxPayloadBytes must be >= 0, was " + maxPayloadBytes);
     }
     this.littleEndian = byteOrder == ByteOrder.LITTLE_ENDIAN;
     this.maxPayloadBytes = maxPayloadBytes;
+    this.maxSessionPayloadBytes = Math.max(maxPayloadBytes, maxSessionPayloadBytes);
     this.handler = handler;
   }
+
+  /** The largest HELLO with the protocol's default token limit (4,096 bytes). */
+  public static final int DEFAULT_MAX_SESSION_PAYLOAD_BYTES =
+      Hello.FIXED_BYTES + Hello.MAX_CLIENT_ID_BYTES + 4096;
 
   /**
    * Consumes every readable byte of {@code in} (advancing its reader index), also after an
@@ -119,13 +134,14 @@ public final class FrameDecoder {
       reason = IllegalFrameException.Reason.UNKNOWN_TYPE;
     } else if (length < 0) {
       reason = IllegalFrameException.Reason.NEGATIVE_LENGTH;
-    } else if (length > maxPayloadBytes) {
+    } else if (length > (FrameType.isSession(type) ? maxSessionPayloadBytes : maxPayloadBytes)) {
       reason = IllegalFrameException.Reason.LENGTH_TOO_LARGE;
     }
     if (reason != null) {
       failed = true;
       release();
-      handler.onIllegalFrame(new IllegalFrameException(reason, type, length, maxPayloadBytes));
+      handler.onIllegalFrame(new IllegalFrameException(reason, type, length,
+          FrameType.isSession(type) ? maxSessionPayloadBytes : maxPayloadBytes));
     } else if (length == 0) {
       handler.onFrame(type, Unpooled.EMPTY_BUFFER);
     } else if (in.readableBytes() >= length) {

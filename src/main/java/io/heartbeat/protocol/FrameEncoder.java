@@ -73,11 +73,12 @@ public final class FrameEncoder {
    * call. Never release it or read from it; send {@code emptyFrame(t).retainedDuplicate()} or a
    * plain {@code duplicate()}, which have their own indices.
    *
-   * @throws IllegalArgumentException if {@code type} is not a {@link FrameType} code
+   * @throws IllegalArgumentException if {@code type} is not a version 1 code (HELLO and WELCOME
+   *     are never empty)
    */
   public ByteBuf emptyFrame(int type) {
-    if (!FrameType.isLegal(type)) {
-      throw new IllegalArgumentException("not a frame type: " + type);
+    if (type < 0 || type >= emptyFrames.length) {
+      throw new IllegalArgumentException("no empty frame of type " + type);
     }
     return emptyFrames[type];
   }

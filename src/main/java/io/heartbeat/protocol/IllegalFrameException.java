@@ -12,14 +12,19 @@ public final class IllegalFrameException extends Exception {
 
   /** Why a header is illegal. {@link #code()} is the short form used in logs and events. */
   public enum Reason {
-    /** The type is not 0..3. */
+    /** The type is not 0..5. */
     UNKNOWN_TYPE("unknown-type"),
     /** The length is below zero. */
     NEGATIVE_LENGTH("negative-length"),
     /** The length is above the configured maximum payload. */
     LENGTH_TOO_LARGE("length-too-large"),
     /** A HELLO or WELCOME payload that breaks a field rule of protocol 1.1 (see {@link Hello}). */
-    MALFORMED_SESSION_FRAME("malformed-session-frame");
+    MALFORMED_SESSION_FRAME("malformed-session-frame"),
+    /**
+     * A session frame where the protocol does not allow one: a HELLO that is not the first frame,
+     * a second HELLO, a WELCOME sent by a client.
+     */
+    MISPLACED_SESSION_FRAME("misplaced-session-frame");
 
     private final String code;
 
@@ -58,9 +63,23 @@ public final class IllegalFrameException extends Exception {
     return new IllegalFrameException(type, length, detail);
   }
 
+  /**
+   * Builds the verdict on a session frame in a place the protocol forbids
+   * ({@link Reason#MISPLACED_SESSION_FRAME}).
+   *
+   * @param detail where it came, for the log line
+   */
+  public static IllegalFrameException misplaced(int type, int length, String detail) {
+    return new IllegalFrameException(Reason.MISPLACED_SESSION_FRAME, type, length, detail);
+  }
+
   private IllegalFrameException(int type, int length, String detail) {
+    this(Reason.MALFORMED_SESSION_FRAME, type, length, detail);
+  }
+
+  private IllegalFrameException(Reason reason, int type, int length, String detail) {
     super(null, null, false, false);
-    this.reason = Reason.MALFORMED_SESSION_FRAME;
+    this.reason = reason;
     this.type = type;
     this.length = length;
     this.maxPayloadBytes = -1;
@@ -86,11 +105,13 @@ public final class IllegalFrameException extends Exception {
   public String getMessage() {
     switch (reason) {
       case UNKNOWN_TYPE:
-        return "unknown frame type " + type + " (legal: 0..3)";
+        return "unknown frame type " + type + " (legal: 0..5)";
       case NEGATIVE_LENGTH:
         return "negative payload length " + length;
       case MALFORMED_SESSION_FRAME:
         return "malformed " + FrameType.name(type) + " (" + length + " bytes): " + detail;
+      case MISPLACED_SESSION_FRAME:
+        return FrameType.name(type) + " not allowed here: " + detail;
       default:
         return "payload length " + length + " above the maximum of " + maxPayloadBytes + " bytes";
     }

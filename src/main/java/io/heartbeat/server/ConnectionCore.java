@@ -4,6 +4,7 @@ import io.heartbeat.bus.LifecycleEvents;
 import io.heartbeat.protocol.FrameDecoder;
 import io.heartbeat.protocol.FrameHandler;
 import io.heartbeat.protocol.FrameType;
+import io.heartbeat.protocol.Hello;
 import io.heartbeat.protocol.IllegalFrameException;
 import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
@@ -20,9 +21,24 @@ import java.nio.charset.StandardCharsets;
  * cannot be queued marks the peer as having stopped reading, and the instance closes it
  * (slow-consumer) if it stays so for a tick.
  *
+ * <p>Sessions (protocol 1.1): a HELLO is legal only as the first frame; it is decoded here
+ * (malformed = illegal input) and handed to the instance, which opens the session
+ * asynchronously and calls {@link #welcome} or {@link #close}. When the instance requires
+ * sessions, a first frame that is not a HELLO gets GOODBYE {@code unauthorized}. A WELCOME from
+ * the client is illegal input.
+ *
  * <p>Confined to the event loop of its I/O instance.
  */
 public final class ConnectionCore implements FrameHandler {
+
+  /** No complete frame yet. */
+  private static final byte NO_FRAME = 0;
+  /** The first frame was not a HELLO: a version 1 connection. */
+  private static final byte VERSION_1 = 1;
+  /** A HELLO arrived; the instance is opening the session. */
+  private static final byte OPENING = 2;
+  /** WELCOME sent. */
+  private static final byte OPEN = 3;
 
   private final long id;
   private final ConnectionOutput out;
@@ -34,6 +50,11 @@ public final class ConnectionCore implements FrameHandler {
   /** When the bytes being decoded were read. */
   private long readNanos;
   private boolean framed;
+  private byte session = NO_FRAME;
+  /** The connection's interval in ticks: 1 for version 1, the grant's k for a session. */
+  private int intervalTicks = 1;
+  /** The session's client id, or null. */
+  private String clientId;
   private boolean flushNeeded;
   /** Whether the instance's next activity batch lists this connection already. */
   private boolean activityPending;
@@ -103,6 +124,18 @@ public final class ConnectionCore implements FrameHandler {
     if (closeReason != null) {
       return;
     }
+    if (session == NO_FRAME) {
+      if (type == FrameType.HELLO) {
+        onHello(payload);
+        return;
+      }
+      if (policy.sessionRequired) {
+        listener.sessionRefused(this, LifecycleEvents.UNAUTHORIZED);
+        close(LifecycleEvents.UNAUTHORIZED, policy.unauthorizedGoodbye, readNanos);
+        return;
+      }
+      session = VERSION_1;
+    }
     framed = true;
     switch (type) {
       case FrameType.HEARTBEAT:
@@ -116,7 +149,20 @@ public final class ConnectionCore implements FrameHandler {
         if (policy.dataCountsAsActivity) {
           alive();
         }
-        listener.data(this, false, payload);
+        if (session == OPENING && policy.sessionRequired) {
+          // Not authenticated yet: a client must wait for WELCOME before it sends data.
+          listener.dataBeforeWelcome(this);
+        } else {
+          listener.data(this, false, payload);
+        }
+        break;
+      case FrameType.HELLO:
+        onIllegalFrame(IllegalFrameException.misplaced(type, payload.readableBytes(),
+            session == VERSION_1 ? "a HELLO after other frames" : "a second HELLO"));
+        break;
+      case FrameType.WELCOME:
+        onIllegalFrame(IllegalFrameException.misplaced(type, payload.readableBytes(),
+            "a WELCOME sent by a client"));
         break;
       default:
         // HEARTBEAT_ACK answers our probe; GOODBYE announces a close: both are signs of life.
@@ -132,6 +178,58 @@ public final class ConnectionCore implements FrameHandler {
   public void onIllegalFrame(IllegalFrameException verdict) {
     listener.protocolError(this, verdict);
     close(LifecycleEvents.PROTOCOL_ERROR, null, readNanos);
+  }
+
+  private void onHello(ByteBuf payload) {
+    Hello hello;
+    try {
+      hello = Hello.decode(payload, policy.byteOrder, policy.maxTokenBytes);
+    } catch (IllegalFrameException malformed) {
+      onIllegalFrame(malformed);
+      return;
+    }
+    framed = true;
+    session = OPENING;
+    alive();
+    listener.hello(this, hello);
+  }
+
+  /**
+   * Opens the session the instance granted: sends {@code welcomeFrame} (even to a peer that is
+   * not reading: it is one small frame the client waits for), from now on the connection is
+   * judged by {@code intervalTicks} and known by {@code clientId}, and the next activity batch
+   * carries the new interval to the monitor. Returns false when the connection is closing.
+   */
+  public boolean welcome(byte[] welcomeFrame, int intervalTicks, String clientId) {
+    if (closeReason != null || session != OPENING) {
+      return false;
+    }
+    session = OPEN;
+    this.intervalTicks = Math.max(1, intervalTicks);
+    this.clientId = clientId;
+    out.write(welcomeFrame);
+    flushNeeded = false;
+    out.flush();
+    if (!activityPending) {
+      activityPending = true;
+      listener.active(this);
+    }
+    return true;
+  }
+
+  /** The session's client id once WELCOME was sent, else null. */
+  public String clientId() {
+    return clientId;
+  }
+
+  /** The interval this connection is judged by, in ticks (1 for version 1). */
+  public int intervalTicks() {
+    return intervalTicks;
+  }
+
+  /** Whether a session is open (WELCOME sent). */
+  public boolean hasSession() {
+    return session == OPEN;
   }
 
   private void alive() {
@@ -293,6 +391,11 @@ public final class ConnectionCore implements FrameHandler {
 
   boolean isClosing() {
     return closeReason != null;
+  }
+
+  /** Why this side closed or is closing, or {@code otherwise} when it has not decided. */
+  String closeReasonOr(String otherwise) {
+    return closeReason != null ? closeReason : otherwise;
   }
 
   /** The counter the monitor closed this connection at, or -1 if it was not a timeout. */

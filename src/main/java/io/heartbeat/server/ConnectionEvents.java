@@ -5,6 +5,7 @@ import io.heartbeat.bus.LifecycleEvents;
 import io.heartbeat.config.HeartbeatConfig;
 import io.heartbeat.metrics.HeartbeatMetrics;
 import io.heartbeat.metrics.IoStats;
+import io.heartbeat.protocol.Hello;
 import io.heartbeat.protocol.IllegalFrameException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -30,6 +31,7 @@ final class ConnectionEvents implements ConnectionListener {
   private final EventBus bus;
   private final Supplier<HeartbeatConfig> config;
   private final CorePolicy policy;
+  private final SessionOpening sessions;
   private final Runnable afterClose;
   private final RateLimitedLog protocolLog = new RateLimitedLog(LOG, 10);
   private final RateLimitedLog ioLog = new RateLimitedLog(LOG, 10);
@@ -37,7 +39,7 @@ final class ConnectionEvents implements ConnectionListener {
   /** @param afterClose runs after each close is processed (a drain waits for the last one) */
   ConnectionEvents(ConnectionRegistry registry, TickChores chores, ConnectionLimits limits,
       IoStats stats, HeartbeatMetrics metrics, EventBus bus, Supplier<HeartbeatConfig> config,
-      CorePolicy policy, Runnable afterClose) {
+      CorePolicy policy, SessionOpening sessions, Runnable afterClose) {
     this.registry = registry;
     this.chores = chores;
     this.limits = limits;
@@ -46,6 +48,7 @@ final class ConnectionEvents implements ConnectionListener {
     this.bus = bus;
     this.config = config;
     this.policy = policy;
+    this.sessions = sessions;
     this.afterClose = afterClose;
   }
 
@@ -71,8 +74,25 @@ final class ConnectionEvents implements ConnectionListener {
     if (!heartbeat) {
       stats.countData();
     }
-    bus.publish(Addresses.CONNECTION_DATA, LifecycleEvents.data(connection.id(),
-        heartbeat ? "HEARTBEAT" : "DATA", ByteBufUtil.getBytes(payload)));
+    bus.publish(Addresses.CONNECTION_DATA, LifecycleEvents.withClientId(
+        LifecycleEvents.data(connection.id(), heartbeat ? "HEARTBEAT" : "DATA",
+            ByteBufUtil.getBytes(payload)), connection.clientId()));
+  }
+
+  @Override
+  public void hello(ConnectionCore connection, Hello hello) {
+    sessions.open(connection, hello);
+  }
+
+  @Override
+  public void sessionRefused(ConnectionCore connection, String reason) {
+    protocolLog.warn("Connection {} from {} refused: {} (the first frame must be a HELLO)",
+        connection.id(), connection.remoteAddress(), reason);
+  }
+
+  @Override
+  public void dataBeforeWelcome(ConnectionCore connection) {
+    stats.countDataBeforeWelcome();
   }
 
   @Override
@@ -121,9 +141,11 @@ final class ConnectionEvents implements ConnectionListener {
       LOG.info("Connection {} from {} closed: {} ({} ms since last frame)", connection.id(),
           connection.remoteAddress(), reason, sinceLastFrameMs);
     }
-    bus.publish(Addresses.CONNECTION_CLOSED, LifecycleEvents.closed(connection.id(),
-        connection.remoteAddress(), reason, sinceLastFrameMs, missed,
-        (now - connection.openedNanos()) / 1_000_000));
+    bus.publish(Addresses.CONNECTION_CLOSED, LifecycleEvents.withClientId(
+        LifecycleEvents.closed(connection.id(), connection.remoteAddress(), reason,
+            sinceLastFrameMs, missed, (now - connection.openedNanos()) / 1_000_000),
+        connection.clientId()));
+    sessions.closed(connection, reason, sinceLastFrameMs);
     afterClose.run();
   }
 }

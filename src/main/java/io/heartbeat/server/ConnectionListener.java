@@ -1,5 +1,6 @@
 package io.heartbeat.server;
 
+import io.heartbeat.protocol.Hello;
 import io.heartbeat.protocol.IllegalFrameException;
 import io.netty.buffer.ByteBuf;
 
@@ -21,6 +22,18 @@ public interface ConnectionListener {
    * @param payload valid for the duration of the call only
    */
   void data(ConnectionCore connection, boolean heartbeat, ByteBuf payload);
+
+  /**
+   * A well-formed HELLO opened the connection: open the session (grant, credentials, identity)
+   * and answer with {@link ConnectionCore#welcome} or close with a GOODBYE reason.
+   */
+  void hello(ConnectionCore connection, Hello hello);
+
+  /** The core refused the connection itself, e.g. a first frame that is not a required HELLO. */
+  void sessionRefused(ConnectionCore connection, String reason);
+
+  /** DATA arrived before the session was authenticated; it was dropped. */
+  void dataBeforeWelcome(ConnectionCore connection);
 
   /** The peer announced it is leaving, with its UTF-8 reason. */
   void goodbye(ConnectionCore connection, String reason);

@@ -76,19 +76,24 @@ final class ConnectionRegistry {
     for (ConnectionCore c : active) {
       c.activityReported();
       if (!c.isClosing()) {
-        ActivityBatch.append(batch, c.id(), (nowNanos - c.lastFrameNanos()) / 1_000_000);
+        ActivityBatch.append(batch, c.id(), (nowNanos - c.lastFrameNanos()) / 1_000_000,
+            c.intervalTicks());
       }
     }
     active.clear();
     return batch.length() == 0 ? null : batch;
   }
 
-  /** Every open connection with its age, in activity-batch format (answer to a monitor resync). */
+  /**
+   * Every open connection with its age and interval, in activity-batch format (answer to a
+   * monitor resync).
+   */
   Buffer snapshot(long nowNanos) {
     Buffer batch = Buffer.buffer(byId.size() * ActivityBatch.ENTRY_BYTES);
     for (ConnectionCore c : byId.values()) {
       if (!c.isClosing()) {
-        ActivityBatch.append(batch, c.id(), (nowNanos - c.lastFrameNanos()) / 1_000_000);
+        ActivityBatch.append(batch, c.id(), (nowNanos - c.lastFrameNanos()) / 1_000_000,
+            c.intervalTicks());
       }
     }
     return batch;

@@ -9,6 +9,7 @@ import io.heartbeat.bus.Payloads;
 import io.heartbeat.config.HeartbeatConfig;
 import io.heartbeat.protocol.FrameEncoder;
 import io.heartbeat.protocol.FrameType;
+import io.heartbeat.session.ClientDirectory;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
@@ -41,9 +42,11 @@ final class IoCommands {
   private final Supplier<HeartbeatConfig> config;
   private final GoodbyeFrames goodbyes;
   private final DrainControl drain;
+  private final ClientDirectory directory;
 
   IoCommands(int ioKey, ConnectionRegistry registry, FrameEncoder encoder, EventBus bus,
-      Supplier<HeartbeatConfig> config, GoodbyeFrames goodbyes, DrainControl drain) {
+      Supplier<HeartbeatConfig> config, GoodbyeFrames goodbyes, DrainControl drain,
+      ClientDirectory directory) {
     this.ioKey = ioKey;
     this.registry = registry;
     this.encoder = encoder;
@@ -51,11 +54,21 @@ final class IoCommands {
     this.config = config;
     this.goodbyes = goodbyes;
     this.drain = drain;
+    this.directory = directory;
   }
 
-  /** A command on {@link Addresses#COMMAND}: handle it here or forward it to the owner. */
+  /**
+   * A command on {@link Addresses#COMMAND}: handle it here or forward it to the owner. A command
+   * may name a session's {@code clientId} instead of the connection {@code id}: the client
+   * directory says which connection holds it, wherever it lives.
+   */
   void onApplicationCommand(Message<JsonObject> message) {
     JsonObject body = message.body();
+    Object clientId = body == null || body.containsKey("id") ? null : body.getValue("clientId");
+    if (clientId != null) {
+      byClientId(message, body, clientId);
+      return;
+    }
     Long id;
     try {
       id = body == null ? null : body.getLong("id");
@@ -63,11 +76,35 @@ final class IoCommands {
       id = null;
     }
     if (id == null) {
-      message.fail(Commands.BAD_REQUEST, "Command needs a numeric \"id\": " + body);
+      message.fail(Commands.BAD_REQUEST, "Command needs a numeric \"id\" or a \"clientId\": "
+          + body);
       return;
     }
+    route(message, body, id);
+  }
+
+  private void byClientId(Message<JsonObject> message, JsonObject body, Object clientId) {
+    if (!(clientId instanceof String) || ((String) clientId).isEmpty()) {
+      message.fail(Commands.BAD_REQUEST, "\"clientId\" must be a non-empty string: " + body);
+      return;
+    }
+    directory.holder((String) clientId).onComplete(ar -> {
+      if (ar.failed()) {
+        message.fail(500, "Could not look up client " + clientId + ": "
+            + ar.cause().getMessage());
+      } else if (ar.result() == null) {
+        message.fail(Commands.NOT_FOUND, "No client " + clientId + " is online");
+      } else {
+        JsonObject byId = body.copy();
+        byId.remove("clientId");
+        route(message, byId.put("id", ar.result()), ar.result());
+      }
+    });
+  }
+
+  private void route(Message<JsonObject> message, JsonObject body, long id) {
     if (ConnectionIds.ioKeyOf(id) == ioKey) {
-      onOwnCommand(message);
+      onOwnCommand(message, body);
       return;
     }
     long target = id;
@@ -94,7 +131,10 @@ final class IoCommands {
 
   /** A command addressed to this instance (by the admin API, or forwarded). */
   void onOwnCommand(Message<JsonObject> message) {
-    JsonObject body = message.body();
+    onOwnCommand(message, message.body());
+  }
+
+  private void onOwnCommand(Message<JsonObject> message, JsonObject body) {
     try {
       String action = body == null ? null : body.getString(Commands.ACTION);
       if (action == null) {
@@ -102,7 +142,7 @@ final class IoCommands {
         return;
       }
       switch (action) {
-        case Commands.SEND, Commands.SET_ACK_PAYLOAD, Commands.KICK ->
+        case Commands.SEND, Commands.SET_ACK_PAYLOAD, Commands.KICK, Commands.REPLACE ->
             applicationCommand(message, action, body);
         case Commands.LIST -> message.reply(list(ConnectionListQuery.fromJson(body)));
         case Commands.DESCRIBE -> describe(message, body.getLong("id"));
@@ -131,6 +171,7 @@ final class IoCommands {
       return;
     }
     byte[] payload = Payloads.decode(body.getString("payload"));
+    // (replace closes whatever the payload says: it comes from a peer instance, not a user)
     switch (action) {
       case Commands.SEND -> {
         if (!connection.sendApplicationFrame(encoder.frameBytes(FrameType.DATA, payload),
@@ -141,6 +182,8 @@ final class IoCommands {
       }
       case Commands.SET_ACK_PAYLOAD -> connection.setAckFrame(payload.length == 0 ? null
           : encoder.frameBytes(FrameType.HEARTBEAT_ACK, payload));
+      case Commands.REPLACE -> connection.close(LifecycleEvents.REPLACED,
+          goodbyes.of(LifecycleEvents.REPLACED), System.nanoTime());
       default -> connection.close(LifecycleEvents.KICKED, goodbyes.of(LifecycleEvents.KICKED),
           System.nanoTime());
     }
@@ -156,12 +199,19 @@ final class IoCommands {
     long now = System.nanoTime();
     long silentMs = (now - connection.lastFrameNanos()) / 1_000_000;
     HeartbeatConfig settings = config.get();
-    message.reply(new JsonObject().put("id", connection.id())
+    int k = connection.intervalTicks();
+    JsonObject details = new JsonObject().put("id", connection.id())
         .put("remoteAddress", connection.remoteAddress())
         .put("ageMs", (now - connection.openedNanos()) / 1_000_000)
         .put("sinceLastFrameMs", silentMs)
         .put("missedTicks", Silence.missedTicks(silentMs, settings.tickMs(),
-            settings.maxMissed())));
+            settings.maxMissed() * k));
+    if (connection.hasSession()) {
+      details.put("clientId", connection.clientId())
+          .put("intervalMs", k * settings.tickMs())
+          .put("closeAfterMs", (long) k * settings.maxMissed() * settings.tickMs());
+    }
+    message.reply(details);
   }
 
   private JsonObject list(ConnectionListQuery query) {
@@ -171,7 +221,8 @@ final class IoCommands {
       if (!c.isClosing()) {
         long silentMs = (now - c.lastFrameNanos()) / 1_000_000;
         query.offer(c.id(), c.remoteAddress(), (now - c.openedNanos()) / 1_000_000, silentMs,
-            Silence.missedTicks(silentMs, settings.tickMs(), settings.maxMissed()));
+            Silence.missedTicks(silentMs, settings.tickMs(),
+                settings.maxMissed() * c.intervalTicks()));
       }
     }
     return query.reply();

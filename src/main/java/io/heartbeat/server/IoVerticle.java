@@ -2,12 +2,15 @@ package io.heartbeat.server;
 
 import io.heartbeat.bus.ActivityBatch;
 import io.heartbeat.bus.Addresses;
+import io.heartbeat.bus.ConnectionIds;
 import io.heartbeat.bus.LifecycleEvents;
 import io.heartbeat.config.HeartbeatConfig;
 import io.heartbeat.metrics.HeartbeatMetrics;
 import io.heartbeat.metrics.IoStats;
 import io.heartbeat.protocol.FrameDecoder;
 import io.heartbeat.protocol.FrameEncoder;
+import io.heartbeat.protocol.Hello;
+import io.heartbeat.session.SessionServices;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -39,6 +42,7 @@ public final class IoVerticle extends VerticleBase implements Acceptor {
   private final ConnectionLimits limits;
   private final HeartbeatMetrics metrics;
   private final ActivityRouter router;
+  private final SessionServices sessionServices;
   private final IoStats stats = new IoStats();
   private final ConnectionRegistry registry;
   private final RateLimitedLog limitLog = new RateLimitedLog(LOG, 1);
@@ -61,15 +65,17 @@ public final class IoVerticle extends VerticleBase implements Acceptor {
    * @param limits connection limits shared by the instances of this process
    * @param metrics where this instance's counters are summed
    * @param router where activity batches and resync snapshots go; used by this instance only
+   * @param sessionServices what the process's instances share to open sessions
    */
   public IoVerticle(HeartbeatConfig config, int ioKey, ClientPort port, ConnectionLimits limits,
-      HeartbeatMetrics metrics, ActivityRouter router) {
+      HeartbeatMetrics metrics, ActivityRouter router, SessionServices sessionServices) {
     this.config = config;
     this.ioKey = ioKey;
     this.port = port;
     this.limits = limits;
     this.metrics = metrics;
     this.router = router;
+    this.sessionServices = sessionServices;
     this.registry = new ConnectionRegistry(ioKey);
     metrics.register(stats);
   }
@@ -100,14 +106,18 @@ public final class IoVerticle extends VerticleBase implements Acceptor {
     long now = System.nanoTime();
     FrameEncoder encoder = new FrameEncoder(config.byteOrder());
     policy = new CorePolicy(config);
-    decoders = h -> new FrameDecoder(config.byteOrder(), config.maxPayloadBytes(), h);
+    int maxHelloBytes = Hello.FIXED_BYTES + Hello.MAX_CLIENT_ID_BYTES + config.authMaxTokenBytes();
+    decoders = h -> new FrameDecoder(config.byteOrder(), config.maxPayloadBytes(), maxHelloBytes,
+        h);
     goodbyes = new GoodbyeFrames(encoder);
     chores = new TickChores(registry, now);
     drain = new Drain(ioKey, vertx, registry, port, () -> config, goodbyes, this::reopen);
+    SessionOpening sessions = new SessionOpening(sessionServices, encoder, goodbyes, bus,
+        () -> config, stats, ConnectionIds.nodeOfKey(ioKey));
     events = new ConnectionEvents(registry, chores, limits, stats, metrics, bus, () -> config,
-        policy, drain::closedOne);
+        policy, sessions, drain::closedOne);
     IoCommands commands = new IoCommands(ioKey, registry, encoder, bus, () -> config, goodbyes,
-        drain);
+        drain, sessionServices.directory());
     List<Future<?>> ready = new ArrayList<>();
     ready.add(bus.consumer(Addresses.ioInstance(ioKey), commands::onOwnCommand).completion());
     ready.add(bus.consumer(Addresses.COMMAND, commands::onApplicationCommand).completion());
@@ -185,6 +195,7 @@ public final class IoVerticle extends VerticleBase implements Acceptor {
     }
     chores.closeWithoutFirstFrame(now, config.firstFrameTimeoutMs() * 1_000_000);
     chores.closeSlowConsumers(now, tickNanos);
+    sessionServices.expireFlaps(now / 1_000_000);
   }
 
   private void reconfigure(JsonObject json) {

@@ -106,18 +106,20 @@ final class TickChores {
 
   /**
    * Whether a timeout close may go ahead: only if this loop has been running normally (a
-   * stalled loop has not read what its sockets hold) and the connection has been silent for the
-   * whole window.
+   * stalled loop has not read what its sockets hold) and the connection has been silent for its
+   * whole window ({@code windowNanos} of a version 1 connection times its interval in ticks).
    */
   boolean timeoutDue(ConnectionCore connection, long nowNanos, long tickNanos, long windowNanos) {
     boolean loopHealthy = nowNanos >= stallRecoveryUntilNanos
         && nowNanos - lastTickNanos <= tickNanos + tickNanos / 2;
-    return loopHealthy && nowNanos - connection.lastFrameNanos() >= windowNanos;
+    return loopHealthy
+        && nowNanos - connection.lastFrameNanos() >= windowNanos * connection.intervalTicks();
   }
 
   /**
-   * Carries out a monitor's close batch: closes (GOODBYE timeout) the connections silent for the
-   * window, longest silent first, and refuses the others. {@code clock} gives each close its
+   * Carries out a monitor's close batch: closes (GOODBYE timeout) the connections silent for
+   * their window, longest silent first, and refuses the others ({@code windowNanos} and
+   * {@code maxMissed} are a version 1 connection's; a session's scale with its interval). {@code clock} gives each close its
    * own time: a batch of thousands takes tens of ms.
    */
   CloseReply closeIfSilent(CloseCommand command, LongSupplier clock, long tickNanos,
@@ -138,7 +140,8 @@ final class TickChores {
     // The connections nearest the window's upper edge are the ones that cannot wait.
     due.sort(SILENT_LONGEST_FIRST);
     for (ConnectionCore connection : due) {
-      connection.closeForTimeout(maxMissed, goodbyeTimeout, clock.getAsLong());
+      connection.closeForTimeout(maxMissed * connection.intervalTicks(), goodbyeTimeout,
+          clock.getAsLong());
       reply.closed(connection.id());
     }
     return reply.build();
@@ -146,13 +149,15 @@ final class TickChores {
 
   /**
    * Carries out a monitor's probe batch, except for connections heard from within
-   * {@code silentEnoughNanos} (the monitor's view may be a tick behind). Returns probes sent.
+   * {@code silentEnoughNanos} x their interval in ticks (the monitor's view may be a tick
+   * behind). Returns probes sent.
    */
   int probe(ProbeCommand command, long nowNanos, long silentEnoughNanos) {
     int sent = 0;
     for (long id : command.ids()) {
       ConnectionCore connection = registry.open(id);
-      if (connection != null && nowNanos - connection.lastFrameNanos() >= silentEnoughNanos
+      if (connection != null
+          && nowNanos - connection.lastFrameNanos() >= silentEnoughNanos * connection.intervalTicks()
           && connection.probe()) {
         sent++;
       }

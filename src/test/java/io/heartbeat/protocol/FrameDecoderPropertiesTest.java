@@ -185,7 +185,7 @@ class FrameDecoderPropertiesTest {
     Arbitrary<Integer> anyInt = Arbitraries.integers();
     Arbitrary<Integer> legalType = Arbitraries.integers().between(0, 3);
     Arbitrary<int[]> unknownType = Combinators.combine(
-        anyInt.filter(t -> t < 0 || t > 3), anyInt, maxPayload).as((t, l, m) -> new int[] {t, l, m});
+        anyInt.filter(t -> t < 0 || t > 5), anyInt, maxPayload).as((t, l, m) -> new int[] {t, l, m});
     Arbitrary<int[]> negativeLength = Combinators.combine(
         legalType, Arbitraries.integers().lessOrEqual(-1), maxPayload)
         .as((t, l, m) -> new int[] {t, l, m});
@@ -218,7 +218,7 @@ class FrameDecoderPropertiesTest {
   }
 
   private static Reason reasonFor(int type, int length, int maxPayload) {
-    if (type < 0 || type > 3) {
+    if (type < 0 || type > 5) {
       return Reason.UNKNOWN_TYPE;
     }
     return length < 0 ? Reason.NEGATIVE_LENGTH : Reason.LENGTH_TOO_LARGE;

@@ -151,11 +151,14 @@ class FrameDecoderTest {
 
   static Stream<Arguments> illegalHeaders() {
     List<Arguments> cases = List.of(
-        Arguments.of(4, 0, MAX, Reason.UNKNOWN_TYPE),
+        Arguments.of(6, 0, MAX, Reason.UNKNOWN_TYPE),
         Arguments.of(-1, 0, MAX, Reason.UNKNOWN_TYPE),
         Arguments.of(Integer.MIN_VALUE, 0, MAX, Reason.UNKNOWN_TYPE),
         Arguments.of(Integer.MAX_VALUE, 0, MAX, Reason.UNKNOWN_TYPE),
-        Arguments.of(4, -1, MAX, Reason.UNKNOWN_TYPE),
+        Arguments.of(6, -1, MAX, Reason.UNKNOWN_TYPE),
+        Arguments.of(FrameType.HELLO, -1, MAX, Reason.NEGATIVE_LENGTH),
+        Arguments.of(FrameType.HELLO, FrameDecoder.DEFAULT_MAX_SESSION_PAYLOAD_BYTES + 1, 0,
+            Reason.LENGTH_TOO_LARGE),
         Arguments.of(FrameType.HEARTBEAT, -1, MAX, Reason.NEGATIVE_LENGTH),
         Arguments.of(FrameType.DATA, Integer.MIN_VALUE, MAX, Reason.NEGATIVE_LENGTH),
         Arguments.of(FrameType.HEARTBEAT_ACK, MAX + 1, MAX, Reason.LENGTH_TOO_LARGE),

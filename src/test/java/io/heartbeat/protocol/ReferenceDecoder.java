@@ -26,11 +26,14 @@ final class ReferenceDecoder {
       int type = in.getInt();
       int length = in.getInt();
       IllegalFrameException.Reason reason = null;
-      if (type < 0 || type > 3) {
+      int limit = type == FrameType.HELLO || type == FrameType.WELCOME
+          ? Math.max(maxPayloadBytes, FrameDecoder.DEFAULT_MAX_SESSION_PAYLOAD_BYTES)
+          : maxPayloadBytes;
+      if (type < 0 || type > 5) {
         reason = IllegalFrameException.Reason.UNKNOWN_TYPE;
       } else if (length < 0) {
         reason = IllegalFrameException.Reason.NEGATIVE_LENGTH;
-      } else if (length > maxPayloadBytes) {
+      } else if (length > limit) {
         reason = IllegalFrameException.Reason.LENGTH_TOO_LARGE;
       }
       if (reason != null) {

@@ -5,6 +5,7 @@ import io.heartbeat.config.HeartbeatConfig;
 import io.heartbeat.protocol.FrameDecoder;
 import io.heartbeat.protocol.FrameEncoder;
 import io.heartbeat.protocol.FrameType;
+import io.heartbeat.protocol.Hello;
 import io.heartbeat.protocol.IllegalFrameException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -123,6 +124,21 @@ final class CoreHarness implements ConnectionListener {
   @Override
   public void data(ConnectionCore connection, boolean heartbeat, ByteBuf payload) {
     events.add((heartbeat ? "heartbeat payload " : "data ") + payload.readableBytes());
+  }
+
+  @Override
+  public void hello(ConnectionCore connection, Hello hello) {
+    events.add("hello " + hello.clientId() + " " + hello.requestedIntervalMs());
+  }
+
+  @Override
+  public void sessionRefused(ConnectionCore connection, String reason) {
+    events.add("refused " + reason);
+  }
+
+  @Override
+  public void dataBeforeWelcome(ConnectionCore connection) {
+    events.add("data before welcome");
   }
 
   @Override
