@@ -64,7 +64,7 @@ final class JwtCheck {
         || claims.containsKey("nbf") && nowSeconds < claims.getNumber("nbf").doubleValue()) {
       throw new Refusal(Reason.EXPIRED);
     }
-    if (!clientId.equals(claims.getValue("sub"))) {
+    if (!(claims.getValue("sub") instanceof String sub && sub.equals(clientId))) {
       throw new Refusal(Reason.WRONG_SUBJECT);
     }
   }
