@@ -33,9 +33,12 @@ class ConfigSourcesTest {
   @TempDir
   Path dir;
 
+  private static final String SESSION_PROPERTY = "heartbeat.session.minIntervalMs";
+
   @AfterEach
   void clearProperty() {
     System.clearProperty(PROPERTY);
+    System.clearProperty(SESSION_PROPERTY);
   }
 
   @Test
@@ -59,6 +62,21 @@ class ConfigSourcesTest {
     ConfigSources.forMain(file, true, new JsonObject()).read(vertx)
         .onComplete(ctx.succeeding(config -> ctx.verify(() -> {
           assertEquals(9, config.maxMissed());
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void dottedSessionKeysComeFromANestedFileAndADottedProperty(Vertx vertx, VertxTestContext ctx)
+      throws Exception {
+    Path file = Files.writeString(dir.resolve("config.json"),
+        "{\"session\": {\"minIntervalMs\": 1200, \"maxIntervalMs\": 60000}}");
+    System.setProperty(SESSION_PROPERTY, "1500");
+
+    ConfigSources.forMain(file, true, new JsonObject()).read(vertx)
+        .onComplete(ctx.succeeding(config -> ctx.verify(() -> {
+          assertEquals(1500, config.sessionMinIntervalMs());
+          assertEquals(60_000, config.sessionMaxIntervalMs());
           ctx.completeNow();
         })));
   }

@@ -223,4 +223,34 @@ class ConfigWatcherTest {
           ctx.completeNow();
         })));
   }
+
+  @Test
+  void aChangedSecretIsReportedWithoutItsValue(Vertx vertx, VertxTestContext ctx)
+      throws Exception {
+    String before = "first-secret-value";
+    String after = "second-secret-value";
+    Path file = dir.resolve("config.json");
+    JsonObject base = new JsonObject().put("configScanMs", 20).put("auth.mode", "jwt")
+        .put("auth.jwtSecret", before);
+    write(file, base);
+    HeartbeatConfig running = ConfigLayers.validate(
+        new JsonObject().put(ConfigLayers.FILE_CONTENT, base.encode()), file.toString(),
+        new JsonObject());
+    LogCapture log = LogCapture.of(ConfigWatcherVerticle.class);
+    vertx.deployVerticle(new ConfigWatcherVerticle(ConfigSources.of(file), running))
+        .compose(id -> vertx.executeBlocking(() -> {
+          write(file, base.copy().put("auth.jwtSecret", after));
+          return null;
+        }))
+        .compose(v -> log.lines().first(line -> line.contains("auth.jwtSecret")))
+        .onComplete(ctx.succeeding(line -> ctx.verify(() -> {
+          log.close();
+          assertTrue(line.startsWith("WARN ") && line.contains("from (hidden) to (hidden)")
+              && line.contains("after a restart"), line);
+          for (String seen : log.lines().snapshot()) {
+            assertFalse(seen.contains(before) || seen.contains(after), seen);
+          }
+          ctx.completeNow();
+        })));
+  }
 }
