@@ -32,7 +32,7 @@ public final class SessionServices {
     if (!config.authJwt()) {
       return Future.succeededFuture(new SessionServices(directory, null, flaps));
     }
-    return TokenVerifier.create(vertx, config)
+    return TokenVerifier.load(vertx, config)
         .map(verifier -> new SessionServices(directory, verifier, flaps));
   }
 
@@ -61,6 +61,6 @@ public final class SessionServices {
 
   /** The short reason of a {@link #verify} failure, for the metric and the log line. */
   public static String refusalReason(Throwable failure) {
-    return failure instanceof TokenVerifier.Refusal refusal ? refusal.reason() : "other";
+    return failure instanceof TokenVerifier.Refusal refusal ? refusal.reason().label() : "other";
   }
 }
