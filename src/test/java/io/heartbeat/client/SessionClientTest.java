@@ -206,4 +206,180 @@ class SessionClientTest {
       client.connect().onComplete(ctx.succeeding(v -> { }));
     }));
   }
+
+  /**
+   * Waits well past every reconnect delay the options allow (16 bounds of the largest), then
+   * checks that the server saw {@code connections} connections and the client set no timer.
+   */
+  private static void assertStaysAway(Vertx vertx, VertxTestContext ctx, HeartbeatClient client,
+      ScriptedSessionServer server, int connections) {
+    vertx.setTimer(16 * BACKOFF_MS * 16, t -> ctx.verify(() -> {
+      assertEquals(connections, server.peers().size(), "connections the server saw");
+      assertFalse(client.isConnected());
+      assertEquals(0, client.pendingTimers(), "a reconnect is pending");
+      ctx.completeNow();
+    }));
+  }
+
+  @Test
+  void reportsReplacedAndDoesNotReconnect(Vertx vertx, VertxTestContext ctx) {
+    ScriptedSessionServer.start(vertx, ByteOrder.LITTLE_ENDIAN, (peer, frame) -> {
+      if (frame.type() == FrameType.HELLO) {
+        peer.welcome(GRANT);
+        peer.goodbyeAndClose(DisconnectReason.GOODBYE_REPLACED);
+      }
+    }).onComplete(ctx.succeeding(server -> {
+      HeartbeatClient client = client(vertx, options(server.port()));
+      client.reconnectScheduledHandler(r -> ctx.failNow("reconnect scheduled: " + r));
+      client.disconnectedHandler(reason -> {
+        ctx.verify(() -> assertTrue(reason.isGoodbye(DisconnectReason.GOODBYE_REPLACED),
+            reason.toString()));
+        assertStaysAway(vertx, ctx, client, server, 1);
+      });
+      client.connect().onComplete(ctx.succeeding(v -> { }));
+    }));
+  }
+
+  @Test
+  void reconnectsAfterReplacedWhenConfiguredTo(Vertx vertx, VertxTestContext ctx) {
+    ScriptedSessionServer.start(vertx, ByteOrder.LITTLE_ENDIAN, (peer, frame) -> {
+      if (frame.type() == FrameType.HELLO) {
+        peer.welcome(GRANT);
+        if (peer.number == 1) {
+          peer.goodbyeAndClose(DisconnectReason.GOODBYE_REPLACED);
+        }
+      }
+    }).onComplete(ctx.succeeding(server -> {
+      HeartbeatClient client = client(vertx, options(server.port())
+          .setReconnectAfterReplaced(true));
+      client.connectionOpenedHandler(opened -> {
+        if (opened.connectionNumber() == 2) {
+          ctx.verify(() -> assertEquals(FrameType.HELLO,
+              server.peers().get(1).frames.get(0).type(), "first frame of the reconnect"));
+          ctx.completeNow();
+        }
+      });
+      client.connect().onComplete(ctx.succeeding(v -> { }));
+    }));
+  }
+
+  @Test
+  void anUnauthorizedRefusalFailsConnectAndTheClientStaysAway(Vertx vertx,
+      VertxTestContext ctx) {
+    ScriptedSessionServer.start(vertx, ByteOrder.LITTLE_ENDIAN, (peer, frame) -> {
+      if (frame.type() == FrameType.HELLO) {
+        peer.goodbyeAndClose(DisconnectReason.GOODBYE_UNAUTHORIZED);
+      }
+    }).onComplete(ctx.succeeding(server -> {
+      HeartbeatClient client = client(vertx, options(server.port()));
+      client.connectionOpenedHandler(o -> ctx.failNow("opened without a WELCOME"));
+      client.reconnectScheduledHandler(r -> ctx.failNow("reconnect scheduled: " + r));
+      List<DisconnectReason> reasons = new ArrayList<>();
+      client.disconnectedHandler(reasons::add);
+      client.connect().onComplete(ctx.failing(e -> {
+        ctx.verify(() -> assertTrue(e.getMessage().contains("unauthorized"), e.getMessage()));
+        // The handler hears of it just after the future fails, in the same turn.
+        vertx.runOnContext(v -> ctx.verify(() -> assertEquals(List.of(
+            DisconnectReason.goodbye(DisconnectReason.GOODBYE_UNAUTHORIZED)), reasons)));
+        assertStaysAway(vertx, ctx, client, server, 1);
+      }));
+    }));
+  }
+
+  @Test
+  void flappingRefusalsReconnectWithAGrowingBackoff(Vertx vertx, VertxTestContext ctx) {
+    int refusals = 3;
+    ScriptedSessionServer.start(vertx, ByteOrder.LITTLE_ENDIAN, (peer, frame) -> {
+      if (frame.type() == FrameType.HELLO && peer.number <= refusals) {
+        peer.goodbyeAndClose(DisconnectReason.GOODBYE_FLAPPING);
+      } else {
+        welcomeAndAck(peer, frame);
+      }
+    }).onComplete(ctx.succeeding(server -> {
+      HeartbeatClient client = client(vertx, options(server.port()));
+      List<ReconnectScheduled> waits = new ArrayList<>();
+      List<DisconnectReason> reasons = new ArrayList<>();
+      client.reconnectScheduledHandler(waits::add);
+      client.disconnectedHandler(reasons::add);
+      client.connect().onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+        assertEquals(refusals + 1, server.peers().size());
+        DisconnectReason flapping = DisconnectReason.goodbye(DisconnectReason.GOODBYE_FLAPPING);
+        assertEquals(List.of(flapping, flapping, flapping), reasons);
+        // One backoff step per refusal, as for a failed pass (the refused connection was pass
+        // n, the wait precedes pass n + 1): bounds 10, 20, 40 ms.
+        assertEquals(List.of(2, 3, 4), waits.stream().map(ReconnectScheduled::attempt).toList());
+        assertEquals(List.of(BACKOFF_MS, 2 * BACKOFF_MS, 4 * BACKOFF_MS),
+            waits.stream().map(ReconnectScheduled::boundMs).toList());
+        for (ReconnectScheduled wait : waits) {
+          assertTrue(wait.cause().contains("flapping"), wait.cause());
+        }
+        assertEquals(GRANT.intervalMs(), client.session().intervalMs());
+        ctx.completeNow();
+      })));
+    }));
+  }
+
+  /** A server that answers the HELLO with these WELCOME frame bytes (header included). */
+  private void assertProtocolErrorAfter(Vertx vertx, VertxTestContext ctx,
+      HeartbeatClientOptions base, Buffer welcomeBytes, boolean afterGoodWelcome,
+      String expectedDetail) {
+    ScriptedSessionServer.start(vertx, ByteOrder.LITTLE_ENDIAN, (peer, frame) -> {
+      if (peer.frames.size() == 1) {
+        if (afterGoodWelcome) {
+          peer.welcome(GRANT);
+        }
+        peer.socket.write(welcomeBytes);
+      }
+    }).onComplete(ctx.succeeding(server -> {
+      HeartbeatClient client = client(vertx, new HeartbeatClientOptions(base)
+          .setPort(server.port()));
+      client.disconnectedHandler(reason -> {
+        ctx.verify(() -> {
+          assertEquals(DisconnectReason.Kind.PROTOCOL_ERROR, reason.kind(), reason.toString());
+          assertTrue(reason.detail().contains(expectedDetail), reason.toString());
+        });
+        server.peers().get(0).closed.future().onComplete(v -> ctx.verify(() -> {
+          assertEquals(List.of(), server.peers().get(0).frames(FrameType.GOODBYE),
+              "the client answered a protocol error");
+          ctx.completeNow();
+        }));
+      });
+      client.connect();
+    }));
+  }
+
+  private static Buffer frame(int type, byte[] payload) {
+    return Buffer.buffer(io.netty.buffer.ByteBufUtil.getBytes(
+        new io.heartbeat.protocol.FrameEncoder(ByteOrder.LITTLE_ENDIAN).encode(type, payload)));
+  }
+
+  @Test
+  void aWelcomeOfTheWrongLengthIsAProtocolError(Vertx vertx, VertxTestContext ctx) {
+    byte[] shortPayload = java.util.Arrays.copyOf(GRANT.payload(ByteOrder.LITTLE_ENDIAN), 16);
+    assertProtocolErrorAfter(vertx, ctx, options(1), frame(FrameType.WELCOME, shortPayload),
+        false, "length 16 is not 20");
+  }
+
+  @Test
+  void aWelcomeWithAZeroIntervalIsAProtocolError(Vertx vertx, VertxTestContext ctx) {
+    byte[] payload = new Welcome(0, 300, 100, 1).payload(ByteOrder.LITTLE_ENDIAN);
+    assertProtocolErrorAfter(vertx, ctx, options(1), frame(FrameType.WELCOME, payload), false,
+        "durations must be positive");
+  }
+
+  @Test
+  void aSecondWelcomeIsAProtocolError(Vertx vertx, VertxTestContext ctx) {
+    assertProtocolErrorAfter(vertx, ctx, options(1),
+        frame(FrameType.WELCOME, GRANT.payload(ByteOrder.LITTLE_ENDIAN)), true,
+        "a second WELCOME");
+  }
+
+  @Test
+  void aWelcomeToAClientThatSentNoHelloIsAProtocolError(Vertx vertx, VertxTestContext ctx) {
+    HeartbeatClientOptions versionOne = new HeartbeatClientOptions().setHost("127.0.0.1")
+        .setHeartbeatIntervalMs(50).setServerTimeoutMs(1000);
+    assertProtocolErrorAfter(vertx, ctx, versionOne,
+        frame(FrameType.WELCOME, GRANT.payload(ByteOrder.LITTLE_ENDIAN)), false,
+        "sent no HELLO");
+  }
 }
