@@ -165,6 +165,41 @@ class SessionClientTest {
   }
 
   @Test
+  void keepsALiveServerThatProbesInsteadOfAckingOverManyWindows(Vertx vertx,
+      VertxTestContext ctx) {
+    // The server acks nothing; like the service with probeAfterMissed 2, it probes a client
+    // that has been silent for two ticks. Only the probes keep the client's verdict away.
+    long probeAfterMs = 2L * GRANT.tickMs();
+    long deadAfterMs = GRANT.intervalMs() + GRANT.closeAfterMs() + 2L * GRANT.tickMs();
+    int windows = 4;
+    long[] probeTimer = {-1};
+    int[] probes = {0};
+    ScriptedSessionServer.start(vertx, ByteOrder.LITTLE_ENDIAN, (peer, frame) -> {
+      if (frame.type() == FrameType.HELLO) {
+        peer.welcome(GRANT);
+      }
+      vertx.cancelTimer(probeTimer[0]);
+      probeTimer[0] = vertx.setTimer(probeAfterMs, t -> {
+        probes[0]++;
+        peer.send(FrameType.HEARTBEAT, null);
+      });
+    }).onComplete(ctx.succeeding(server -> {
+      HeartbeatClient client = client(vertx, options(server.port()));
+      client.disconnectedHandler(r -> ctx.failNow("dropped a live server: " + r));
+      client.ackHandler(b -> ctx.failNow("this server never acks"));
+      client.connect().onComplete(ctx.succeeding(v -> vertx.setTimer(windows * deadAfterMs,
+          t -> ctx.verify(() -> {
+            assertTrue(client.isConnected());
+            long answered = client.probesAnswered();
+            assertTrue(answered >= windows, "probes answered in " + windows + " windows: "
+                + answered + " of " + probes[0]);
+            vertx.cancelTimer(probeTimer[0]);
+            ctx.completeNow();
+          }))));
+    }));
+  }
+
+  @Test
   void judgesTheServerDeadWhenNoWelcomeComesWithinServerTimeoutMs(Vertx vertx,
       VertxTestContext ctx) {
     long timeoutMs = 300;
