@@ -39,13 +39,24 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Reconnect policy: after GOODBYE "shutdown" the first attempt waits a random 0..
  * shutdownJitterMs instead of the step-0 delay; after GOODBYE "kicked" the client stops unless
- * reconnectAfterKicked; after maxReconnectAttempts consecutive failed passes (if above 0) it
+ * reconnectAfterKicked (likewise "replaced" and "unauthorized", see below); after
+ * maxReconnectAttempts consecutive failed passes (if above 0) it
  * stops. A stopped client (kicked, or given up) can be started again with {@link #connect()};
  * a closed one cannot.
  *
  * <p>Liveness of the server: see {@link HeartbeatClientOptions#setServerTimeoutMs} for what the
  * client needs from the server to tell a live one from a dead one, in particular when the server
  * does not ack heartbeats.
+ *
+ * <p>Sessions (protocol 1.1): with {@link HeartbeatClientOptions#setClientId a client id}, the
+ * first frame of every connection is a HELLO, and the connection is open (connected handlers,
+ * {@link #isConnected()}, {@link #send}) only once the server's WELCOME has arrived; no WELCOME
+ * within serverTimeoutMs of the HELLO is a {@link DisconnectReason.Kind#SERVER_TIMEOUT}. From the
+ * WELCOME on the client heartbeats at the granted interval and judges the server dead after
+ * {@link SessionGrant#serverDeadAfterMs()} of silence ({@link #session()} has the grant).
+ * GOODBYE "replaced" and "unauthorized" stop the client unless reconnectAfterReplaced /
+ * reconnectAfterUnauthorized; "flapping" and "limit" count as a failed pass (one growing backoff
+ * step each); any other end before the WELCOME counts as a failed connect of that server.
  *
  * <pre>{@code
  * HeartbeatClient client = HeartbeatClient.create(vertx, new HeartbeatClientOptions()
