@@ -4,13 +4,16 @@ import io.heartbeat.protocol.FrameDecoder;
 import io.heartbeat.protocol.FrameEncoder;
 import io.heartbeat.protocol.FrameHandler;
 import io.heartbeat.protocol.FrameType;
+import io.heartbeat.protocol.Hello;
 import io.heartbeat.protocol.IllegalFrameException;
+import io.heartbeat.protocol.Welcome;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
 
@@ -23,14 +26,21 @@ import java.util.function.Supplier;
  * {@link HeartbeatClientOptions#setServerTimeoutMs}). One re-armed timer per session, set for the
  * earliest deadline (the way Netty's IdleStateHandler works): writes and reads only move
  * timestamps. Confined to the client's context.
+ *
+ * <p>With a client id (protocol 1.1) the first frame is a HELLO; until the WELCOME no heartbeat
+ * goes out and serverTimeoutMs bounds the wait; from the WELCOME on, the heartbeat interval is
+ * the granted one and the server timeout is {@link SessionGrant#serverDeadAfterMs()}.
  */
-final class ClientSession implements FrameHandler {
+final class ClientSession implements FrameHandler, WelcomeReader.Listener {
 
   /** What a session reports to its client. */
   interface Listener {
     void onData(Buffer payload);
 
     void onAck(Buffer payload);
+
+    /** The server's WELCOME arrived: the session is open. */
+    void onOpened(ClientSession session, SessionGrant grant);
 
     void onClosed(ClientSession session, DisconnectReason reason);
   }
@@ -42,17 +52,26 @@ final class ClientSession implements FrameHandler {
 
   private final NetSocket socket;
   private final FrameDecoder decoder;
+  private final WelcomeReader reader;
+  /** The HELLO to send first, or null for a version 1 client. */
+  private final Hello hello;
   private final FrameEncoder encoder;
+  private final ByteOrder encoderOrder;
   /** The empty frame of each type, indexed by type code (socket.write sends a fresh view). */
   private final Buffer[] emptyFrames = new Buffer[FrameType.GOODBYE + 1];
   private final Timers timers;
   private final Listener listener;
   private final Supplier<Buffer> heartbeatPayload;
-  private final long intervalNanos;
-  private final long timeoutNanos;
+  /** Heartbeat interval: the option's, or (session) 0 until the WELCOME, then the grant. */
+  private long intervalNanos;
+  private long timeoutNanos;
   /** Server silence after which a heartbeat is sent to draw an ack; 0 when there is no timeout. */
-  private final long solicitNanos;
+  private long solicitNanos;
+  /** What the WELCOME granted; null before it and for a version 1 client. */
+  private SessionGrant grant;
 
+  /** When the connection started (the HELLO went out). */
+  private long startNanos;
   private long lastSentNanos;
   private long lastReceivedNanos;
   private long lastHeartbeatNanos;
@@ -70,31 +89,74 @@ final class ClientSession implements FrameHandler {
       Listener listener, Supplier<Buffer> heartbeatPayload) {
     this.socket = socket;
     this.encoder = new FrameEncoder(options.getByteOrder());
+    this.encoderOrder = options.getByteOrder();
     for (int type = 0; type < emptyFrames.length; type++) {
       emptyFrames[type] = Buffer.buffer(ByteBufUtil.getBytes(encoder.emptyFrame(type)));
     }
     this.decoder = new FrameDecoder(options.getByteOrder(), options.getMaxPayloadBytes(), this);
+    String clientId = options.getClientId();
+    String token = options.getToken();
+    this.hello = clientId == null ? null
+        : new Hello(options.getRequestedIntervalMs(), clientId, token == null ? "" : token);
+    this.reader = new WelcomeReader(decoder, options.getByteOrder(), options.getMaxPayloadBytes(),
+        hello != null, this);
     this.timers = timers;
     this.listener = listener;
     this.heartbeatPayload = heartbeatPayload;
-    this.intervalNanos = options.getHeartbeatIntervalMs() * 1_000_000;
     this.timeoutNanos = options.getServerTimeoutMs() * 1_000_000;
-    this.solicitNanos = timeoutNanos == 0 ? 0 : Math.max(intervalNanos, timeoutNanos / 2);
+    if (hello == null) {
+      this.intervalNanos = options.getHeartbeatIntervalMs() * 1_000_000;
+      this.solicitNanos = timeoutNanos == 0 ? 0 : Math.max(intervalNanos, timeoutNanos / 2);
+    }
   }
 
   /** Wires the socket and starts the clocks; call once. */
   void start() {
     long now = System.nanoTime();
+    startNanos = now;
     lastSentNanos = now;
     lastReceivedNanos = now;
     lastHeartbeatNanos = now;
-    socket.handler(bytes -> decoder.decode(Unpooled.wrappedBuffer(bytes.getBytes())));
+    socket.handler(bytes -> reader.feed(Unpooled.wrappedBuffer(bytes.getBytes())));
     socket.exceptionHandler(error -> {
       ioError = error;
       socket.close();
     });
     socket.closeHandler(v -> onSocketClosed());
+    if (hello != null) {
+      write(FrameType.HELLO, Buffer.buffer(hello.payload(encoderOrder)));
+    }
     arm(now);
+  }
+
+  /** The session's grant, or null before the WELCOME and for a version 1 client. */
+  SessionGrant grant() {
+    return grant;
+  }
+
+  @Override
+  public void onWelcome(Welcome welcome) {
+    if (decided != null || closed) {
+      return;
+    }
+    grant = SessionGrant.of(welcome);
+    long now = System.nanoTime();
+    lastReceivedNanos = now;
+    intervalNanos = grant.intervalMs() * 1_000_000L;
+    if (timeoutNanos > 0) {
+      // Solicit after one interval of server silence: the dead-server rule of the grant assumes
+      // a heartbeat within intervalMs of the server's last frame.
+      timeoutNanos = grant.serverDeadAfterMs() * 1_000_000;
+      solicitNanos = intervalNanos;
+    }
+    timer = timers.cancel(timer);
+    arm(now);
+    listener.onOpened(this, grant);
+  }
+
+  @Override
+  public void onMalformedWelcome(IllegalFrameException verdict) {
+    close(DisconnectReason.of(DisconnectReason.Kind.PROTOCOL_ERROR, verdict.getMessage()));
   }
 
   /** Sends a DATA frame; it counts as a sign of life, so it postpones the next heartbeat. */
@@ -143,9 +205,13 @@ final class ClientSession implements FrameHandler {
       case FrameType.HEARTBEAT_ACK:
         listener.onAck(copy(payload));
         break;
-      default:
+      case FrameType.GOODBYE:
         goodbyeReason = payload.toString(StandardCharsets.UTF_8);
         break;
+      default:
+        // A decoder that knows the session types hands a WELCOME here only out of turn.
+        close(DisconnectReason.of(DisconnectReason.Kind.PROTOCOL_ERROR, unexpected(type)));
+        return;
     }
     if (answered && decided == null && !closed) {
       // The first frame after our heartbeat: the timer was set for the timeout only, and the
@@ -157,7 +223,19 @@ final class ClientSession implements FrameHandler {
 
   @Override
   public void onIllegalFrame(IllegalFrameException verdict) {
-    close(DisconnectReason.of(DisconnectReason.Kind.PROTOCOL_ERROR, verdict.getMessage()));
+    String why = verdict.type() == FrameType.WELCOME
+        && verdict.reason() == IllegalFrameException.Reason.UNKNOWN_TYPE
+        ? unexpected(FrameType.WELCOME) : verdict.getMessage();
+    close(DisconnectReason.of(DisconnectReason.Kind.PROTOCOL_ERROR, why));
+  }
+
+  /** Why a frame of {@code type} that the reader did not take is a protocol error. */
+  private String unexpected(int type) {
+    if (type != FrameType.WELCOME) {
+      return "unexpected " + FrameType.name(type) + " frame from the server";
+    }
+    return hello == null ? "WELCOME from the server, but this client sent no HELLO"
+        : "a second WELCOME from the server";
   }
 
   private void onTimer() {
@@ -166,9 +244,11 @@ final class ClientSession implements FrameHandler {
       return;
     }
     long now = System.nanoTime();
-    if (timeoutNanos > 0 && now - lastReceivedNanos >= timeoutNanos) {
-      close(DisconnectReason.of(DisconnectReason.Kind.SERVER_TIMEOUT,
-          "nothing received for " + (now - lastReceivedNanos) / 1_000_000 + " ms"));
+    if (timeoutNanos > 0 && now - timeoutBase() >= timeoutNanos) {
+      long silentMs = (now - timeoutBase()) / 1_000_000;
+      close(DisconnectReason.of(DisconnectReason.Kind.SERVER_TIMEOUT, awaitingWelcome()
+          ? "no WELCOME within " + silentMs + " ms of the HELLO"
+          : "nothing received for " + silentMs + " ms"));
       return;
     }
     if (intervalNanos > 0 && !heartbeatUnanswered && now >= heartbeatDue()) {
@@ -208,7 +288,7 @@ final class ClientSession implements FrameHandler {
     if (intervalNanos > 0 && !heartbeatUnanswered) {
       next = heartbeatDue();  // while a heartbeat is unanswered, only the timeout counts
     }
-    long timeoutAt = lastReceivedNanos + timeoutNanos;
+    long timeoutAt = timeoutBase() + timeoutNanos;
     if (timeoutNanos > 0 && (next == Long.MAX_VALUE || timeoutAt - next < 0)) {
       next = timeoutAt;
     }
@@ -216,6 +296,18 @@ final class ClientSession implements FrameHandler {
       long delayMs = Math.max(1, (next - now + 999_999) / 1_000_000);
       timer = timers.set(delayMs, id -> onTimer());
     }
+  }
+
+  private boolean awaitingWelcome() {
+    return hello != null && grant == null;
+  }
+
+  /**
+   * Where the server timeout counts from: the HELLO while the WELCOME is awaited (other frames
+   * before it do not extend the wait), the server's last frame after.
+   */
+  private long timeoutBase() {
+    return awaitingWelcome() ? startNanos : lastReceivedNanos;
   }
 
   private Future<Void> write(int type, Buffer payload) {

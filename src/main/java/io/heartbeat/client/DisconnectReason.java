@@ -11,7 +11,11 @@ public final class DisconnectReason {
 
   /** The kinds of end. */
   public enum Kind {
-    /** Nothing arrived from the server for serverTimeoutMs; the client closed the socket. */
+    /**
+     * Nothing arrived from the server for serverTimeoutMs (or, in a session, for the window its
+     * WELCOME announced; or no WELCOME came within serverTimeoutMs of the HELLO); the client
+     * closed the socket.
+     */
     SERVER_TIMEOUT,
     /** The server said GOODBYE; {@link #detail()} is its reason ("shutdown", "kicked", ...). */
     GOODBYE,
@@ -19,7 +23,11 @@ public final class DisconnectReason {
     IO_ERROR,
     /** The server closed the socket without a GOODBYE. */
     PEER_CLOSED,
-    /** The server sent an illegal frame; the client closed the socket. */
+    /**
+     * The server sent an illegal frame, or broke the session opening of protocol 1.1 (a
+     * malformed WELCOME, a WELCOME without a HELLO, a second WELCOME); the client closed the
+     * socket and sent nothing back.
+     */
     PROTOCOL_ERROR,
     /** The application called {@link HeartbeatClient#close()}. */
     CLOSED_BY_APPLICATION
@@ -31,6 +39,26 @@ public final class DisconnectReason {
   public static final String GOODBYE_KICKED = LifecycleEvents.KICKED;
   /** The server's GOODBYE reason when it judged this client silent. */
   public static final String GOODBYE_TIMEOUT = LifecycleEvents.TIMEOUT;
+  /**
+   * Protocol 1.1: a newer connection opened a session with this client's id and took it over.
+   * The client stops unless reconnectAfterReplaced.
+   */
+  public static final String GOODBYE_REPLACED = "replaced";
+  /**
+   * Protocol 1.1: the server refused the HELLO's credential (or required a HELLO). The client
+   * stops unless reconnectAfterUnauthorized.
+   */
+  public static final String GOODBYE_UNAUTHORIZED = "unauthorized";
+  /**
+   * Protocol 1.1: this client id connected too often in the server's flapping window and is
+   * refused for a while. The client reconnects with the growing backoff of a failed pass.
+   */
+  public static final String GOODBYE_FLAPPING = "flapping";
+  /**
+   * Protocol 1.1: the server refused the connection because a connection limit is reached. The
+   * client reconnects with the growing backoff of a failed pass.
+   */
+  public static final String GOODBYE_LIMIT = "limit";
 
   private final Kind kind;
   private final String detail;
@@ -62,6 +90,14 @@ public final class DisconnectReason {
   /** Whether the server said GOODBYE with exactly this reason. */
   public boolean isGoodbye(String reason) {
     return kind == Kind.GOODBYE && detail.equals(reason);
+  }
+
+  /**
+   * Whether the server refused the session for a while (GOODBYE "flapping" or "limit"): the
+   * client then treats the connection as a failed pass and backs off.
+   */
+  public boolean isRefusal() {
+    return isGoodbye(GOODBYE_FLAPPING) || isGoodbye(GOODBYE_LIMIT);
   }
 
   @Override

@@ -39,13 +39,24 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Reconnect policy: after GOODBYE "shutdown" the first attempt waits a random 0..
  * shutdownJitterMs instead of the step-0 delay; after GOODBYE "kicked" the client stops unless
- * reconnectAfterKicked; after maxReconnectAttempts consecutive failed passes (if above 0) it
+ * reconnectAfterKicked (likewise "replaced" and "unauthorized", see below); after
+ * maxReconnectAttempts consecutive failed passes (if above 0) it
  * stops. A stopped client (kicked, or given up) can be started again with {@link #connect()};
  * a closed one cannot.
  *
  * <p>Liveness of the server: see {@link HeartbeatClientOptions#setServerTimeoutMs} for what the
  * client needs from the server to tell a live one from a dead one, in particular when the server
  * does not ack heartbeats.
+ *
+ * <p>Sessions (protocol 1.1): with {@link HeartbeatClientOptions#setClientId a client id}, the
+ * first frame of every connection is a HELLO, and the connection is open (connected handlers,
+ * {@link #isConnected()}, {@link #send}) only once the server's WELCOME has arrived; no WELCOME
+ * within serverTimeoutMs of the HELLO is a {@link DisconnectReason.Kind#SERVER_TIMEOUT}. From the
+ * WELCOME on the client heartbeats at the granted interval and judges the server dead after
+ * {@link SessionGrant#serverDeadAfterMs()} of silence ({@link #session()} has the grant).
+ * GOODBYE "replaced" and "unauthorized" stop the client unless reconnectAfterReplaced /
+ * reconnectAfterUnauthorized; "flapping" and "limit" count as a failed pass (one growing backoff
+ * step each); any other end before the WELCOME counts as a failed connect of that server.
  *
  * <pre>{@code
  * HeartbeatClient client = HeartbeatClient.create(vertx, new HeartbeatClientOptions()
@@ -66,13 +77,15 @@ public final class HeartbeatClient implements ClientSession.Listener {
 
   private static final Logger LOG = LoggerFactory.getLogger(HeartbeatClient.class);
 
-  private enum State { NEW, CONNECTING, CONNECTED, WAITING, STOPPED, CLOSED }
+  /** OPENING: a session connection whose HELLO went out and whose WELCOME has not come. */
+  private enum State { NEW, CONNECTING, OPENING, CONNECTED, WAITING, STOPPED, CLOSED }
 
   private final HeartbeatClientOptions options;
   private final Context context;
   private final ServerConnector connector;
   private final ServerCursor servers;
   private final Backoff backoff;
+  private final ReconnectPolicy policy;
   private final Timers timers;
   private final Promise<Void> closed = Promise.promise();
   /**
@@ -92,6 +105,10 @@ public final class HeartbeatClient implements ClientSession.Listener {
 
   private State state = State.NEW;
   private ClientSession session;
+  /** The server of the current connection. */
+  private ServerAddress sessionTarget;
+  /** The current connection's grant; volatile for {@link #session()} from any thread. */
+  private volatile SessionGrant grant;
   private long reconnectTimer = -1;
   /** Consecutive failed passes since the last successful connection. */
   private int failures;
@@ -104,6 +121,7 @@ public final class HeartbeatClient implements ClientSession.Listener {
     this.connector = new ServerConnector(vertx, this.options);
     this.servers = new ServerCursor(this.options.getServers());
     this.backoff = Backoff.of(this.options, random);
+    this.policy = new ReconnectPolicy(this.options);
     this.timers = new Timers(vertx);
   }
 
@@ -179,7 +197,7 @@ public final class HeartbeatClient implements ClientSession.Listener {
     }
     Promise<Void> sent = Promise.promise();
     onContext(() -> {
-      if (session == null) {
+      if (session == null || state != State.CONNECTED) {
         sent.fail(new IllegalStateException("not connected (" + state + ")"));
       } else {
         session.send(payload).onComplete(sent);
@@ -211,9 +229,20 @@ public final class HeartbeatClient implements ClientSession.Listener {
     return closed.future();
   }
 
-  /** Whether a connection is open right now. */
+  /**
+   * Whether a connection is open right now (for a client with a client id: its WELCOME has
+   * arrived).
+   */
   public boolean isConnected() {
     return state == State.CONNECTED;
+  }
+
+  /**
+   * What the server granted the current connection in its WELCOME (protocol 1.1); null while
+   * not connected and for a version 1 client (no client id).
+   */
+  public SessionGrant session() {
+    return grant;
   }
 
   /** Called on each successful connection. */
@@ -290,13 +319,20 @@ public final class HeartbeatClient implements ClientSession.Listener {
   }
 
   private void onConnectFailed(ServerAddress target, Throwable cause) {
-    String why = ServerConnector.describe(cause);
+    onConnectFailed(target, ServerConnector.describe(cause), cause);
+  }
+
+  private void onConnectFailed(ServerAddress target, String why, Throwable cause) {
     LOG.debug("Connect to {} failed: {}", target, why);
     if (!servers.failed(why)) {
       attempt();  // the same pass goes on with the next server, at once
       return;
     }
-    String causes = servers.endPass();
+    passFailed(servers.endPass(), cause);
+  }
+
+  /** Every server of a pass failed (or one refused the session): back off, or give up. */
+  private void passFailed(String causes, Throwable cause) {
     failures++;
     int max = options.getMaxReconnectAttempts();
     if (max > 0 && failures >= max) {
@@ -311,20 +347,40 @@ public final class HeartbeatClient implements ClientSession.Listener {
   }
 
   private void onConnected(NetSocket socket, ServerAddress target) {
+    sessionTarget = target;
+    session = new ClientSession(socket, options, timers, this, heartbeatPayload);
+    if (options.getClientId() == null) {
+      session.start();
+      opened(null);
+    } else {
+      state = State.OPENING;  // open at the WELCOME; until then it may still fail as a connect
+      session.start();
+    }
+  }
+
+  @Override
+  public void onOpened(ClientSession opened, SessionGrant granted) {
+    if (opened == session && state == State.OPENING) {
+      opened(granted);
+    }
+  }
+
+  /** The connection is open (version 1: TCP and TLS done; session: WELCOME received). */
+  private void opened(SessionGrant granted) {
     state = State.CONNECTED;
+    grant = granted;
     failures = 0;
     backoff.reset();
     servers.connected();
     connections++;
-    session = new ClientSession(socket, options, timers, this, heartbeatPayload);
-    session.start();
     Handler<Void> handler = connectedHandler;
     if (handler != null) {
       handler.handle(null);
     }
     Handler<ConnectionOpened> opened = connectionOpenedHandler;
     if (opened != null) {
-      opened.handle(new ConnectionOpened(target, servers.index(), connections > 1, connections));
+      opened.handle(new ConnectionOpened(sessionTarget, servers.index(), connections > 1,
+          connections, granted));
     }
     firstConnect.tryComplete();
   }
@@ -347,29 +403,45 @@ public final class HeartbeatClient implements ClientSession.Listener {
 
   @Override
   public void onClosed(ClientSession ended, DisconnectReason reason) {
+    boolean wasOpen = state != State.OPENING;
     session = null;
-    LOG.debug("Disconnected from {}: {}", servers.current(), reason);
-    servers.disconnected();
+    grant = null;
+    LOG.debug("Disconnected from {}: {}", sessionTarget, reason);
     if (state == State.CLOSED) {
       notifyDisconnected(reason);
       release();
       return;
     }
+    ReconnectPolicy.Action action = policy.after(reason, wasOpen);
     // Settle the state before the handler runs, so that it sees isConnected() false and may
     // call connect() on a stopped client or close().
-    boolean stop = reason.isGoodbye(DisconnectReason.GOODBYE_KICKED)
-        && !options.isReconnectAfterKicked();
-    state = stop ? State.STOPPED : State.WAITING;
+    state = action == ReconnectPolicy.Action.STOP ? State.STOPPED : State.WAITING;
+    if (state == State.STOPPED) {
+      LOG.info("Stopped after {} from {}", reason, sessionTarget);
+      firstConnect.tryFail(new IllegalStateException("the server ended the connection: "
+          + reason));
+    }
     notifyDisconnected(reason);
     if (state != State.WAITING) {
       return;  // stopped, closed, or started again by the handler
     }
-    if (reason.isGoodbye(DisconnectReason.GOODBYE_SHUTDOWN) && options.getShutdownJitterMs() > 0) {
-      long bound = options.getShutdownJitterMs();
-      scheduleReconnect(bound, backoff.jitter(bound), reason.toString());
-    } else {
-      scheduleReconnect(backoff.boundMs(backoff.attempts()), backoff.nextDelayMs(),
-          reason.toString());
+    switch (action) {
+      case NEXT_SERVER -> onConnectFailed(sessionTarget, reason.toString(),
+          new IllegalStateException("session not opened: " + reason));
+      case FAILED_PASS -> {
+        servers.failed(reason.toString());
+        passFailed(servers.endPass(), new IllegalStateException("session refused: " + reason));
+      }
+      case SHUTDOWN_JITTER -> {
+        servers.disconnected();
+        long bound = options.getShutdownJitterMs();
+        scheduleReconnect(bound, backoff.jitter(bound), reason.toString());
+      }
+      default -> {
+        servers.disconnected();
+        scheduleReconnect(backoff.boundMs(backoff.attempts()), backoff.nextDelayMs(),
+            reason.toString());
+      }
     }
   }
 

@@ -52,6 +52,14 @@ public final class HeartbeatClientOptions {
   public static final boolean DEFAULT_TCP_KEEP_ALIVE = false;
   /** Default: no TCP_USER_TIMEOUT (the kernel's retransmission limits apply). */
   public static final int DEFAULT_TCP_USER_TIMEOUT_MS = 0;
+  /** Default: no session (a version 1 client that sends no HELLO). */
+  public static final String DEFAULT_CLIENT_ID = null;
+  /** Default requested heartbeat interval: 0, "the server's tick". */
+  public static final int DEFAULT_REQUESTED_INTERVAL_MS = 0;
+  /** Default: a client whose id was taken over by a newer connection stays away. */
+  public static final boolean DEFAULT_RECONNECT_AFTER_REPLACED = false;
+  /** Default: a client whose credential was refused stays away. */
+  public static final boolean DEFAULT_RECONNECT_AFTER_UNAUTHORIZED = false;
   /** Most servers a list may hold. */
   public static final int MAX_SERVERS = 256;
 
@@ -70,6 +78,11 @@ public final class HeartbeatClientOptions {
   private boolean tcpKeepAlive = DEFAULT_TCP_KEEP_ALIVE;
   private int tcpUserTimeoutMs = DEFAULT_TCP_USER_TIMEOUT_MS;
   private ClientTlsOptions tls;
+  private String clientId = DEFAULT_CLIENT_ID;
+  private int requestedIntervalMs = DEFAULT_REQUESTED_INTERVAL_MS;
+  private String token;
+  private boolean reconnectAfterReplaced = DEFAULT_RECONNECT_AFTER_REPLACED;
+  private boolean reconnectAfterUnauthorized = DEFAULT_RECONNECT_AFTER_UNAUTHORIZED;
 
   /** Options with every default. */
   public HeartbeatClientOptions() {
@@ -92,6 +105,11 @@ public final class HeartbeatClientOptions {
     tcpKeepAlive = other.tcpKeepAlive;
     tcpUserTimeoutMs = other.tcpUserTimeoutMs;
     tls = other.tls == null ? null : new ClientTlsOptions(other.tls);
+    clientId = other.clientId;
+    requestedIntervalMs = other.requestedIntervalMs;
+    token = other.token;
+    reconnectAfterReplaced = other.reconnectAfterReplaced;
+    reconnectAfterUnauthorized = other.reconnectAfterUnauthorized;
   }
 
   /**
@@ -307,6 +325,63 @@ public final class HeartbeatClientOptions {
   }
 
   /**
+   * The client's identity for a protocol 1.1 session; null (the default) makes a version 1
+   * client that sends no HELLO. With an id, the first frame of every connection is a HELLO with
+   * this id, {@link #setRequestedIntervalMs} and {@link #setToken}; the connection counts as
+   * open only when the server's WELCOME arrives, and from then on the client heartbeats at the
+   * interval the WELCOME grants and judges the server by the window it announces (see
+   * {@link HeartbeatClient}). 1..128 bytes of UTF-8, no control characters (U+0000..U+001F,
+   * U+007F); unique in the deployment, as a newer connection with the same id replaces this one.
+   */
+  public HeartbeatClientOptions setClientId(String clientId) {
+    this.clientId = SessionFields.clientId(clientId);
+    return this;
+  }
+
+  /**
+   * The heartbeat interval asked for in the HELLO; 0 (the default) asks for the server's tick.
+   * Only a wish: the server grants an interval within its own bounds, rounded up to whole ticks,
+   * and the client uses the granted one. Used only with a {@link #setClientId client id}.
+   * 0..86,400,000.
+   */
+  public HeartbeatClientOptions setRequestedIntervalMs(int requestedIntervalMs) {
+    this.requestedIntervalMs =
+        (int) check("requestedIntervalMs", requestedIntervalMs, 0, 86_400_000);
+    return this;
+  }
+
+  /**
+   * The credential sent in the HELLO (for example a JWT in compact form whose {@code sub} is the
+   * client id); null or empty (the default) sends none. Visible ASCII (0x21..0x7E), at most
+   * 65,535 bytes; the server has its own, lower limit ({@code auth.maxTokenBytes}, 4096 by
+   * default) and closes the connection without a word above it. Needs a client id. It is part of
+   * {@link #toJson()}: do not log that.
+   */
+  public HeartbeatClientOptions setToken(String token) {
+    this.token = SessionFields.token(token);
+    return this;
+  }
+
+  /**
+   * Whether to reconnect (with the ordinary backoff) after the server said GOODBYE "replaced":
+   * another connection opened a session with the same client id. False by default, so that two
+   * processes configured with one id do not take it from each other for ever.
+   */
+  public HeartbeatClientOptions setReconnectAfterReplaced(boolean reconnectAfterReplaced) {
+    this.reconnectAfterReplaced = reconnectAfterReplaced;
+    return this;
+  }
+
+  /**
+   * Whether to keep trying (with the growing backoff of a failed pass) after the server said
+   * GOODBYE "unauthorized". False by default: a refused credential will be refused again.
+   */
+  public HeartbeatClientOptions setReconnectAfterUnauthorized(boolean reconnectAfterUnauthorized) {
+    this.reconnectAfterUnauthorized = reconnectAfterUnauthorized;
+    return this;
+  }
+
+  /**
    * Checks the rules between options.
    *
    * @throws IllegalArgumentException naming the options and values that conflict
@@ -320,6 +395,10 @@ public final class HeartbeatClientOptions {
     if (reconnectMaxDelayMs < reconnectInitialDelayMs) {
       throw new IllegalArgumentException("reconnectMaxDelayMs (" + reconnectMaxDelayMs
           + ") must be at least reconnectInitialDelayMs (" + reconnectInitialDelayMs + ")");
+    }
+    if (token != null && clientId == null) {
+      throw new IllegalArgumentException("token is set but clientId is not: a token is sent only"
+          + " in a HELLO, which needs a clientId");
     }
     if (tls != null) {
       tls.validate();
@@ -405,6 +484,28 @@ public final class HeartbeatClientOptions {
 
   public int getMaxPayloadBytes() {
     return maxPayloadBytes;
+  }
+
+  /** The client id, or null for a version 1 client (no HELLO). */
+  public String getClientId() {
+    return clientId;
+  }
+
+  public int getRequestedIntervalMs() {
+    return requestedIntervalMs;
+  }
+
+  /** The token, or null for none. */
+  public String getToken() {
+    return token;
+  }
+
+  public boolean isReconnectAfterReplaced() {
+    return reconnectAfterReplaced;
+  }
+
+  public boolean isReconnectAfterUnauthorized() {
+    return reconnectAfterUnauthorized;
   }
 
   /** Equal when {@link #toJson()} is. */

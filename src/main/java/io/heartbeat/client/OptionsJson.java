@@ -17,7 +17,8 @@ final class OptionsJson {
   private static final String KNOWN = "servers, host, port, heartbeatIntervalMs, serverTimeoutMs,"
       + " connectTimeoutMs, reconnectInitialDelayMs, reconnectMultiplier, reconnectMaxDelayMs,"
       + " maxReconnectAttempts, shutdownJitterMs, reconnectAfterKicked, byteOrder,"
-      + " maxPayloadBytes, tcpKeepAlive, tcpUserTimeoutMs, tls";
+      + " maxPayloadBytes, tcpKeepAlive, tcpUserTimeoutMs, tls, clientId, requestedIntervalMs,"
+      + " token, reconnectAfterReplaced, reconnectAfterUnauthorized";
   private static final String KNOWN_TLS = "trustPemPath, certPemPath, keyPemPath,"
       + " hostnameVerification, sniServerName";
 
@@ -50,6 +51,11 @@ final class OptionsJson {
         case "tcpKeepAlive" -> o.setTcpKeepAlive(bool(key, v));
         case "tcpUserTimeoutMs" -> o.setTcpUserTimeoutMs(narrow(key, integer(key, v)));
         case "tls" -> o.setTls(v == null ? null : new ClientTlsOptions(object(key, v)));
+        case "clientId" -> o.setClientId(optionalString(key, v));
+        case "requestedIntervalMs" -> o.setRequestedIntervalMs(narrow(key, integer(key, v)));
+        case "token" -> o.setToken(optionalString(key, v));
+        case "reconnectAfterReplaced" -> o.setReconnectAfterReplaced(bool(key, v));
+        case "reconnectAfterUnauthorized" -> o.setReconnectAfterUnauthorized(bool(key, v));
         default -> throw new IllegalArgumentException("unknown client option \"" + key
             + "\"; known: " + KNOWN);
       }
@@ -73,7 +79,12 @@ final class OptionsJson {
         .put("byteOrder", o.getByteOrder().toString())
         .put("maxPayloadBytes", o.getMaxPayloadBytes())
         .put("tcpKeepAlive", o.isTcpKeepAlive())
-        .put("tcpUserTimeoutMs", o.getTcpUserTimeoutMs());
+        .put("tcpUserTimeoutMs", o.getTcpUserTimeoutMs())
+        .put("requestedIntervalMs", o.getRequestedIntervalMs())
+        .put("reconnectAfterReplaced", o.isReconnectAfterReplaced())
+        .put("reconnectAfterUnauthorized", o.isReconnectAfterUnauthorized());
+    putIfSet(json, "clientId", o.getClientId());
+    putIfSet(json, "token", o.getToken());
     ClientTlsOptions tls = o.getTls();
     if (tls != null) {
       json.put("tls", tls.toJson());

@@ -8,7 +8,8 @@
  * {@link io.heartbeat.client.ServerAddress} and {@link io.heartbeat.client.ClientTlsOptions};
  * {@link io.heartbeat.client.Backoff} is the pure reconnect-delay policy;
  * {@link io.heartbeat.client.ConnectionOpened}, {@link io.heartbeat.client.DisconnectReason} and
- * {@link io.heartbeat.client.ReconnectScheduled} are the events it reports. The guide with every
- * option is docs/JAVA-CLIENT.md.
+ * {@link io.heartbeat.client.ReconnectScheduled} are the events it reports, and
+ * {@link io.heartbeat.client.SessionGrant} what a protocol 1.1 server granted a client that opened
+ * a session with a client id. The guide with every option is docs/JAVA-CLIENT.md.
  */
 package io.heartbeat.client;

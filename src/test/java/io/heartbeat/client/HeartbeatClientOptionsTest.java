@@ -78,7 +78,8 @@ class HeartbeatClientOptionsTest {
         .setReconnectInitialDelayMs(7).setReconnectMultiplier(1.5).setReconnectMaxDelayMs(70)
         .setMaxReconnectAttempts(4).setShutdownJitterMs(11).setReconnectAfterKicked(true)
         .setByteOrder(ByteOrder.BIG_ENDIAN).setMaxPayloadBytes(512).setTcpKeepAlive(true)
-        .setTcpUserTimeoutMs(2500)
+        .setTcpUserTimeoutMs(2500).setClientId("dev-1").setRequestedIntervalMs(600)
+        .setToken("a.b.c").setReconnectAfterReplaced(true).setReconnectAfterUnauthorized(true)
         .setTls(new ClientTlsOptions().setTrustPemPath(pem.toString())
             .setCertPemPath(pem.toString()).setKeyPemPath(pem.toString())
             .setHostnameVerification(false).setSniServerName("sni.example"));
@@ -169,6 +170,72 @@ class HeartbeatClientOptionsTest {
     assertMessage(() -> new ClientTlsOptions().setSniServerName("10.0.0.1:99"),
         "tls.sniServerName", "10.0.0.1:99");
     assertMessage(() -> new ServerAddress("h", 70000), "port", "70000");
+  }
+
+  @Test
+  void sessionFieldsDefaultToAVersionOneClient() {
+    HeartbeatClientOptions options = new HeartbeatClientOptions();
+    assertEquals(null, options.getClientId());
+    assertEquals(0, options.getRequestedIntervalMs());
+    assertEquals(null, options.getToken());
+    assertEquals(false, options.isReconnectAfterReplaced());
+    assertEquals(false, options.isReconnectAfterUnauthorized());
+    assertEquals(false, options.toJson().containsKey("clientId"));
+    assertEquals(null, new HeartbeatClientOptions().setToken("").getToken(), "empty is none");
+  }
+
+  @Test
+  void acceptsClientIdsUpTo128BytesOfUtf8() {
+    String longest = "\u00e9".repeat(64);  // 128 bytes
+    assertEquals(longest, new HeartbeatClientOptions().setClientId(longest).getClientId());
+    assertEquals("\ud83d\ude00", new HeartbeatClientOptions().setClientId("\ud83d\ude00")
+        .getClientId(), "a pair of surrogates is one character");
+  }
+
+  @Test
+  void rejectsBadSessionFieldsNamingTheRule() {
+    HeartbeatClientOptions options = new HeartbeatClientOptions();
+    assertMessage(() -> options.setClientId(""), "clientId", "1..128", "was 0 bytes");
+    assertMessage(() -> options.setClientId("\u00e9".repeat(64) + "x"), "clientId",
+        "was 129 bytes");
+    assertMessage(() -> options.setClientId("a\nb"), "clientId", "control", "U+000A", "index 1");
+    assertMessage(() -> options.setClientId("a\u007f"), "clientId", "U+007F");
+    assertMessage(() -> options.setClientId("a\ud800"), "clientId", "lone surrogate");
+    assertMessage(() -> options.setRequestedIntervalMs(-1), "requestedIntervalMs", "-1");
+    assertMessage(() -> options.setToken("a b"), "token", "visible ASCII", "0x20", "index 1");
+    assertMessage(() -> options.setToken("\u00e9"), "token", "non-ASCII");
+    assertMessage(() -> options.setToken("x".repeat(65_536)), "token", "65535", "65536");
+    new HeartbeatClientOptions().setToken("x".repeat(65_535));
+  }
+
+  @Test
+  void badTokenMessagesDoNotShowTheToken() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new HeartbeatClientOptions().setToken("secretpart\u0001"));
+    assertTrue(!e.getMessage().contains("secretpart"), e.getMessage());
+  }
+
+  @Test
+  void rejectsATokenWithoutAClientId() {
+    assertMessage(new HeartbeatClientOptions().setToken("t")::validate, "token", "clientId");
+    new HeartbeatClientOptions().setToken("t").setClientId("c").validate();
+  }
+
+  @Test
+  void jsonReadsTheSessionFieldsAndRefusesWrongTypes() {
+    HeartbeatClientOptions options = new HeartbeatClientOptions(new JsonObject()
+        .put("clientId", "d").put("requestedIntervalMs", 900).put("token", "t")
+        .put("reconnectAfterReplaced", true));
+    assertEquals("d", options.getClientId());
+    assertEquals(900, options.getRequestedIntervalMs());
+    assertEquals("t", options.getToken());
+    assertTrue(options.isReconnectAfterReplaced());
+    assertMessage(() -> new HeartbeatClientOptions(new JsonObject().put("clientId", 5)),
+        "clientId", "a string");
+    assertMessage(() -> new HeartbeatClientOptions(new JsonObject().put("clientID", "x")),
+        "unknown client option \"clientID\"", "clientId");
+    assertMessage(() -> new HeartbeatClientOptions(new JsonObject()
+        .put("requestedIntervalMs", 1L << 33)), "requestedIntervalMs", "32 bits");
   }
 
   private static void assertMessage(Runnable call, String... parts) {
