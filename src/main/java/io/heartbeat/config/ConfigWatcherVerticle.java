@@ -94,10 +94,11 @@ public final class ConfigWatcherVerticle extends VerticleBase {
       }
       if (s.reloadable()) {
         effective.put(s.key(), after);
-        LOG.info("Setting {} changed from {} to {}: applied", s.key(), before, after);
+        LOG.info("Setting {} changed from {} to {}: applied", s.key(), s.shown(before),
+            s.shown(after));
       } else {
         LOG.warn("Setting {} changed from {} to {} in {}: takes effect after a restart",
-            s.key(), before, after, sources.file());
+            s.key(), s.shown(before), s.shown(after), sources.file());
       }
     }
     lastSeen = seen;

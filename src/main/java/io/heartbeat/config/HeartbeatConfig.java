@@ -81,26 +81,7 @@ public final class HeartbeatConfig {
   }
 
   void checkCrossRules() throws ConfigException {
-    if (probeEnabled() && probeAfterMissed() >= maxMissed()) {
-      throw new ConfigException("Invalid setting probeAfterMissed = " + probeAfterMissed()
-          + ": must be below maxMissed (" + maxMissed() + ") when probeEnabled is true, so a"
-          + " probe can be answered before the connection is closed.");
-    }
-    if (tlsEnabled() && (tlsCertPath().isEmpty() || tlsKeyPath().isEmpty())) {
-      throw new ConfigException("Invalid settings: tls.enabled is true but tls.certPath ("
-          + "\"" + tlsCertPath() + "\") or tls.keyPath (\"" + tlsKeyPath() + "\") is empty; give"
-          + " both PEM files, or set tls.enabled to false.");
-    }
-    if (firstFrameTimeoutMs() != 0 && firstFrameTimeoutMs() < tickMs()) {
-      throw new ConfigException("Invalid setting firstFrameTimeoutMs = " + firstFrameTimeoutMs()
-          + ": must be 0 (the liveness window) or at least tickMs (" + tickMs() + "), since it"
-          + " is checked once per tick.");
-    }
-    if (tickMs() * (maxMissed() + 1L) > Integer.MAX_VALUE) {
-      throw new ConfigException("Invalid settings tickMs = " + tickMs() + " and maxMissed = "
-          + maxMissed() + ": the window (maxMissed+1) x tickMs must stay below "
-          + Integer.MAX_VALUE + " ms (about 24 days).");
-    }
+    CrossRules.check(this);
   }
 
   public String host() {
@@ -314,6 +295,70 @@ public final class HeartbeatConfig {
     return set == 0 ? 2 * tickMs() : Math.max(set, tickMs());
   }
 
+  /**
+   * The shortest interval granted to a session, in ms: session.minIntervalMs, or tickMs when
+   * that is 0. At most {@link #sessionMaxIntervalMs()} (a cross-key rule).
+   */
+  public long sessionMinIntervalMs() {
+    long set = (Long) values.get(Settings.SESSION_MIN_INTERVAL_MS.key());
+    return set == 0 ? tickMs() : set;
+  }
+
+  /** The longest interval granted to a session, in ms (before rounding up to whole ticks). */
+  public long sessionMaxIntervalMs() {
+    return (Long) values.get(Settings.SESSION_MAX_INTERVAL_MS.key());
+  }
+
+  /**
+   * session.required as set: whether a connection must open with HELLO. Sessions are also
+   * required when {@link #authJwt()} is true, whatever this says.
+   */
+  public boolean sessionRequired() {
+    return (Boolean) values.get(Settings.SESSION_REQUIRED.key());
+  }
+
+  /** Connects of one client id allowed within the flap window; 0: the guard is off. */
+  public int sessionFlapMaxConnects() {
+    return (Integer) values.get(Settings.SESSION_FLAP_MAX_CONNECTS.key());
+  }
+
+  /** The flap guard's sliding window, in ms. */
+  public long sessionFlapWindowMs() {
+    return (Long) values.get(Settings.SESSION_FLAP_WINDOW_MS.key());
+  }
+
+  /** How long a flapping client id is refused, in ms. */
+  public long sessionFlapBanMs() {
+    return (Long) values.get(Settings.SESSION_FLAP_BAN_MS.key());
+  }
+
+  /** Whether sessions must carry a JWT (auth.mode JWT) rather than no credential (NONE). */
+  public boolean authJwt() {
+    return "JWT".equals(values.get(Settings.AUTH_MODE.key()));
+  }
+
+  /**
+   * The HS256 secret, or null when unset. A credential: never log it or put it in a message
+   * ({@link #toString()} hides it).
+   */
+  public String authJwtSecret() {
+    return emptyToNull((String) values.get(Settings.AUTH_JWT_SECRET.key()));
+  }
+
+  /** The PEM public key file of RS256/ES256 tokens, or null when unset. */
+  public String authJwtPublicKeyPath() {
+    return emptyToNull((String) values.get(Settings.AUTH_JWT_PUBLIC_KEY_PATH.key()));
+  }
+
+  /** The longest token a HELLO may carry, in bytes. */
+  public int authMaxTokenBytes() {
+    return (Integer) values.get(Settings.AUTH_MAX_TOKEN_BYTES.key());
+  }
+
+  private static String emptyToNull(String value) {
+    return value.isEmpty() ? null : value;
+  }
+
   /** Silence after which a connection may be closed: maxMissed x tickMs, in ms. */
   public long windowMs() {
     return tickMs() * maxMissed();
@@ -329,8 +374,15 @@ public final class HeartbeatConfig {
     return values.hashCode();
   }
 
+  /** The settings as JSON, with every {@link Setting#secret()} value hidden: safe to log. */
   @Override
   public String toString() {
-    return toJson().encode();
+    JsonObject shown = toJson();
+    for (Setting s : Settings.all()) {
+      if (s.secret()) {
+        shown.put(s.key(), s.shown(values.get(s.key())));
+      }
+    }
+    return shown.encode();
   }
 }

@@ -22,10 +22,16 @@ public final class Setting {
   private final long max;
   private final List<String> choices;
   private final boolean reloadable;
+  private final boolean secret;
   private final String description;
 
   private Setting(String key, Kind kind, Object defaultValue, long min, long max,
       List<String> choices, boolean reloadable, String description) {
+    this(key, kind, defaultValue, min, max, choices, reloadable, false, description);
+  }
+
+  private Setting(String key, Kind kind, Object defaultValue, long min, long max,
+      List<String> choices, boolean reloadable, boolean secret, String description) {
     this.key = key;
     this.kind = kind;
     this.defaultValue = defaultValue;
@@ -33,6 +39,7 @@ public final class Setting {
     this.max = max;
     this.choices = choices;
     this.reloadable = reloadable;
+    this.secret = secret;
     this.description = description;
   }
 
@@ -56,6 +63,15 @@ public final class Setting {
   /** A string that may be empty (empty means "not set"), such as a path or a token. */
   static Setting optionalStringSetting(String key, boolean reloadable, String doc) {
     return new Setting(key, Kind.OPTIONAL_STRING, "", 0, 0, List.of(), reloadable, doc);
+  }
+
+  /**
+   * An optional string that is a credential (a token, a key): its value is never shown, neither
+   * in {@link HeartbeatConfig#toString()}, nor in a log line, nor in an error message; not
+   * reloadable, so a change is not echoed either.
+   */
+  static Setting secretSetting(String key, String doc) {
+    return new Setting(key, Kind.OPTIONAL_STRING, "", 0, 0, List.of(), false, true, doc);
   }
 
   static Setting choiceSetting(String key, String def, List<String> choices, boolean reloadable,
@@ -86,6 +102,23 @@ public final class Setting {
   /** Whether a change in the config file is applied without a restart. */
   public boolean reloadable() {
     return reloadable;
+  }
+
+  /** Whether the value is a credential that must never be shown (see {@link #shown}). */
+  public boolean secret() {
+    return secret;
+  }
+
+  /**
+   * A value of this setting as it may appear in a log line or a message: as is, or for a
+   * {@link #secret()} setting {@code (hidden)} (and {@code (empty)} when not set, so an operator
+   * can still tell whether it is set).
+   */
+  public String shown(Object value) {
+    if (!secret) {
+      return String.valueOf(value);
+    }
+    return value == null || "".equals(value) ? "(empty)" : "(hidden)";
   }
 
   /** One-line meaning, with the unit and what 0 means where that applies. */
@@ -194,7 +227,8 @@ public final class Setting {
 
   ConfigException invalid(Object raw, String source) {
     // JSON-quoted, so a value with a line break still gives a one-line message.
-    String shown = raw instanceof String ? io.vertx.core.json.Json.encode(raw) : String.valueOf(raw);
+    String shown = secret ? shown(raw)
+        : raw instanceof String ? io.vertx.core.json.Json.encode(raw) : String.valueOf(raw);
     return new ConfigException("Invalid setting " + key + " = " + shown + " (" + source
         + "): expected " + accepted() + ". " + description);
   }

@@ -5,6 +5,7 @@ import static io.heartbeat.config.Setting.choiceSetting;
 import static io.heartbeat.config.Setting.intSetting;
 import static io.heartbeat.config.Setting.longSetting;
 import static io.heartbeat.config.Setting.optionalStringSetting;
+import static io.heartbeat.config.Setting.secretSetting;
 import static io.heartbeat.config.Setting.stringSetting;
 
 import java.util.LinkedHashMap;
@@ -97,7 +98,7 @@ public final class Settings {
       "Address the admin HTTP server binds to (loopback by default).");
   public static final Setting ADMIN_PORT = intSetting("admin.port", 15080, 0, 65535, false,
       "Admin HTTP port; 0 picks a free port (logged at start).");
-  public static final Setting ADMIN_TOKEN = optionalStringSetting("admin.token", false,
+  public static final Setting ADMIN_TOKEN = secretSetting("admin.token",
       "Bearer token the admin API requires (Authorization: Bearer <token>) except on /health"
           + " and /ready; empty means no token.");
   public static final Setting TLS_ENABLED = boolSetting("tls.enabled", false, false,
@@ -141,6 +142,37 @@ public final class Settings {
           + " the connections to the other monitors; 0 means 2 x tickMs (values below tickMs are"
           + " raised to tickMs).");
 
+  public static final Setting SESSION_MIN_INTERVAL_MS = longSetting("session.minIntervalMs", 0,
+      0, Integer.MAX_VALUE, false, "Shortest heartbeat interval granted to a session (HELLO),"
+          + " in ms; 0 means tickMs. Must not exceed session.maxIntervalMs.");
+  public static final Setting SESSION_MAX_INTERVAL_MS = longSetting("session.maxIntervalMs",
+      1_800_000, 10, Integer.MAX_VALUE, false, "Longest heartbeat interval granted to a session"
+          + " (HELLO), in ms; a longer request is granted this, rounded up to whole ticks.");
+  public static final Setting SESSION_REQUIRED = boolSetting("session.required", false, false,
+      "Every connection must open with HELLO (version 1 clients are refused); auth.mode jwt"
+          + " implies it.");
+  public static final Setting SESSION_FLAP_MAX_CONNECTS = intSetting("session.flapMaxConnects",
+      15, 0, 10_000, false, "A client id connecting more than this many times within"
+          + " session.flapWindowMs is refused (GOODBYE flapping) for session.flapBanMs; 0 turns"
+          + " the guard off.");
+  public static final Setting SESSION_FLAP_WINDOW_MS = longSetting("session.flapWindowMs",
+      60_000, 1, 86_400_000, false, "The sliding window, in ms, in which"
+          + " session.flapMaxConnects connects of one client id are allowed.");
+  public static final Setting SESSION_FLAP_BAN_MS = longSetting("session.flapBanMs", 300_000, 0,
+      86_400_000, false, "How long, in ms, a flapping client id is refused; counted from the"
+          + " refused connect, not extended by further attempts.");
+  public static final Setting AUTH_MODE = choiceSetting("auth.mode", "NONE",
+      List.of("NONE", "JWT"), false, "Credentials of sessions: NONE (tokens are ignored) or JWT"
+          + " (every connection must open with HELLO carrying a JWT whose sub is its client id;"
+          + " needs auth.jwtSecret or auth.jwtPublicKeyPath).");
+  public static final Setting AUTH_JWT_SECRET = secretSetting("auth.jwtSecret",
+      "Shared secret of HS256 tokens (UTF-8), for auth.mode jwt; never logged or shown.");
+  public static final Setting AUTH_JWT_PUBLIC_KEY_PATH = optionalStringSetting(
+      "auth.jwtPublicKeyPath", false, "PEM public key (BEGIN PUBLIC KEY) of RS256 (RSA) or ES256"
+          + " (EC P-256) tokens, for auth.mode jwt; read once at start.");
+  public static final Setting AUTH_MAX_TOKEN_BYTES = intSetting("auth.maxTokenBytes", 4096, 0,
+      65535, false, "Longest token a HELLO may carry, in bytes; a longer one is illegal input.");
+
   private static final Map<String, Setting> BY_KEY = new LinkedHashMap<>();
 
   static {
@@ -153,7 +185,9 @@ public final class Settings {
         ADMIN_HOST, ADMIN_PORT, ADMIN_TOKEN, TLS_ENABLED, TLS_CERT_PATH, TLS_KEY_PATH,
         TLS_CLIENT_CA_PATH, TLS_HANDSHAKE_TIMEOUT_MS, CLUSTER_ENABLED, CLUSTER_ROLE, CLUSTER_HOST,
         CLUSTER_PORT, CLUSTER_CONFIG_FILE, CLUSTER_NAME, CLUSTER_HAZELCAST_PORT, CLUSTER_MEMBERS,
-        CLUSTER_MONITOR_TIMEOUT_MS)) {
+        CLUSTER_MONITOR_TIMEOUT_MS, SESSION_MIN_INTERVAL_MS, SESSION_MAX_INTERVAL_MS,
+        SESSION_REQUIRED, SESSION_FLAP_MAX_CONNECTS, SESSION_FLAP_WINDOW_MS, SESSION_FLAP_BAN_MS,
+        AUTH_MODE, AUTH_JWT_SECRET, AUTH_JWT_PUBLIC_KEY_PATH, AUTH_MAX_TOKEN_BYTES)) {
       BY_KEY.put(s.key(), s);
     }
   }

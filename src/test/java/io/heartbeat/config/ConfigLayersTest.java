@@ -122,33 +122,23 @@ class ConfigLayersTest {
     for (Setting s : Settings.all()) {
       Object value = nonDefault(s);
       String text = String.valueOf(value);
-      // tls.enabled is only valid with both PEM paths; give them from the same source.
-      boolean tls = s == Settings.TLS_ENABLED;
+      // tls.enabled is only valid with both PEM paths, auth.mode JWT with a key; give them from
+      // the same source.
+      Map<Setting, String> companions = companions(s);
 
       JsonObject json = new JsonObject().put(s.key(), value);
-      if (tls) {
-        json.put(Settings.TLS_CERT_PATH.key(), "c.pem").put(Settings.TLS_KEY_PATH.key(), "k.pem");
-      }
+      companions.forEach((c, v) -> json.put(c.key(), v));
       HeartbeatConfig fromFile = load(json.encode());
       env.put(s.envName(), text);
-      if (tls) {
-        env.put(Settings.TLS_CERT_PATH.envName(), "c.pem");
-        env.put(Settings.TLS_KEY_PATH.envName(), "k.pem");
-      }
+      companions.forEach((c, v) -> env.put(c.envName(), v));
       HeartbeatConfig fromEnv = load(null);
       env.clear();
       properties.setProperty(s.propertyName(), text);
-      if (tls) {
-        properties.setProperty(Settings.TLS_CERT_PATH.propertyName(), "c.pem");
-        properties.setProperty(Settings.TLS_KEY_PATH.propertyName(), "k.pem");
-      }
+      companions.forEach((c, v) -> properties.setProperty(c.propertyName(), v));
       HeartbeatConfig fromProperty = load(null);
       properties.clear();
       commandLine.put(s.key(), value);
-      if (tls) {
-        commandLine.put(Settings.TLS_CERT_PATH.key(), "c.pem")
-            .put(Settings.TLS_KEY_PATH.key(), "k.pem");
-      }
+      companions.forEach((c, v) -> commandLine.put(c.key(), v));
       HeartbeatConfig fromCommandLine = load(null);
       commandLine.clear();
 
@@ -365,6 +355,17 @@ class ConfigLayersTest {
     assertMessage(failure(file), "tickMs = 3600000", "maxMissed = 10000", "must stay below");
   }
 
+
+  /** The other settings a non-default value of {@code s} needs to pass the cross-key rules. */
+  private static Map<Setting, String> companions(Setting s) {
+    if (s == Settings.TLS_ENABLED) {
+      return Map.of(Settings.TLS_CERT_PATH, "c.pem", Settings.TLS_KEY_PATH, "k.pem");
+    }
+    if (s == Settings.AUTH_MODE) {
+      return Map.of(Settings.AUTH_JWT_SECRET, "s3cret-for-hs256");
+    }
+    return Map.of();
+  }
 
   /** A valid value other than the default, in the setting's canonical type. */
   private static Object nonDefault(Setting s) {
