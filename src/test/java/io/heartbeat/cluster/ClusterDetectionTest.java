@@ -17,6 +17,7 @@ import io.heartbeat.bus.Addresses;
 import io.heartbeat.bus.Commands;
 import io.heartbeat.cluster.TestCluster.Node;
 import io.heartbeat.protocol.FrameType;
+import io.heartbeat.testing.FrameClient;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
@@ -76,9 +77,9 @@ class ClusterDetectionTest {
   @Order(1)
   void silentClientOnTheIoNodeIsClosedInTheWindowByTheMonitorNodeAndALiveOneIsKept(
       VertxTestContext ctx) throws Exception {
-    TestClient live = TestClient.connect(clients, io.port()).await(5, TimeUnit.SECONDS)
+    FrameClient live = FrameClient.connect(clients, io.port()).await(5, TimeUnit.SECONDS)
         .heartbeatEvery(TICK_MS / 2);
-    TestClient silent = TestClient.connect(clients, io.port()).await(5, TimeUnit.SECONDS);
+    FrameClient silent = FrameClient.connect(clients, io.port()).await(5, TimeUnit.SECONDS);
     silent.heartbeat();
     long liveId = watch.idOf(live).await(5, TimeUnit.SECONDS);
     long silentId = watch.idOf(silent).await(5, TimeUnit.SECONDS);
@@ -86,7 +87,7 @@ class ClusterDetectionTest {
     ConnectionWatch onB = ConnectionWatch.on(monitor.vertx);
 
     onB.closedEvent(silentId).onComplete(ctx.succeeding(event -> ctx.verify(() -> {
-      long silentMs = (System.nanoTime() - silent.lastSentNanos()) / 1_000_000;
+      long silentMs = (System.nanoTime() - silent.lastFrameSentNanos()) / 1_000_000;
       assertEquals("timeout", event.getString("reason"));
       assertTrue(event.getLong("sinceLastFrameMs") >= WINDOW_MS, event.encode());
       assertTrue(silentMs <= WINDOW_MS + TICK_MS + SLACK_MS, "closed after " + silentMs + " ms");
@@ -103,7 +104,7 @@ class ClusterDetectionTest {
   @Test
   @Order(2)
   void sendSetAckPayloadAndKickReachAConnectionFromANodeWithoutSockets() throws Exception {
-    TestClient client = TestClient.connect(clients, io.port()).await(5, TimeUnit.SECONDS)
+    FrameClient client = FrameClient.connect(clients, io.port()).await(5, TimeUnit.SECONDS)
         .heartbeatEvery(TICK_MS / 2);
     long id = watch.idOf(client).await(5, TimeUnit.SECONDS);
     Promise<String> data = Promise.promise();
@@ -143,7 +144,7 @@ class ClusterDetectionTest {
       monitor.stop().await(30, TimeUnit.SECONDS);
       viewReaches(io, view -> view.size() == 0).await(10, TimeUnit.SECONDS);
       assertFalse(io.service.isReady(), "ready without any monitor");
-      TestClient silent = TestClient.connect(clients, io.port()).await(5, TimeUnit.SECONDS);
+      FrameClient silent = FrameClient.connect(clients, io.port()).await(5, TimeUnit.SECONDS);
       Promise<Void> acked = Promise.promise();
       silent.onFrame(f -> {
         if (f.type() == FrameType.HEARTBEAT_ACK) {

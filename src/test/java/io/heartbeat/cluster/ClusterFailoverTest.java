@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.heartbeat.bus.Addresses;
 import io.heartbeat.bus.LifecycleEvents;
 import io.heartbeat.cluster.TestCluster.Node;
+import io.heartbeat.testing.FrameClient;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -56,7 +57,7 @@ class ClusterFailoverTest {
   private static Node c;
   private static Vertx clients;
   private static ConnectionWatch watch;
-  private static final Map<Long, TestClient> LIVE = new ConcurrentHashMap<>();
+  private static final Map<Long, FrameClient> LIVE = new ConcurrentHashMap<>();
 
   @BeforeAll
   static void formCluster() throws Exception {
@@ -81,7 +82,7 @@ class ClusterFailoverTest {
       throws Exception {
     c = cluster.join("C", "MONITOR");
     openLive(6);
-    Map<Long, TestClient> silent = open(8, false);
+    Map<Long, FrameClient> silent = open(8, false);
 
     c.startService();
     viewReaches(io, monitorsAre(b, c)).await(10, TimeUnit.SECONDS);
@@ -96,7 +97,7 @@ class ClusterFailoverTest {
   void aStoppedMonitorsConnectionsAreTakenOverWithoutAFalseClose(VertxTestContext ctx)
       throws Exception {
     openLive(6);
-    Map<Long, TestClient> silent = open(8, false);
+    Map<Long, FrameClient> silent = open(8, false);
     assertTrue(silent.keySet().stream().anyMatch(id -> ownedBy(id, b)),
         "no silent connection is tracked by the monitor about to stop");
 
@@ -142,10 +143,10 @@ class ClusterFailoverTest {
   }
 
   /** Opens n clients on A: live ones heartbeat every half tick, silent ones send one frame. */
-  private static Map<Long, TestClient> open(int n, boolean live) throws Exception {
-    Map<Long, TestClient> byId = new ConcurrentHashMap<>();
+  private static Map<Long, FrameClient> open(int n, boolean live) throws Exception {
+    Map<Long, FrameClient> byId = new ConcurrentHashMap<>();
     for (int i = 0; i < n; i++) {
-      TestClient client = TestClient.connect(clients, io.port()).await(5, TimeUnit.SECONDS);
+      FrameClient client = FrameClient.connect(clients, io.port()).await(5, TimeUnit.SECONDS);
       if (live) {
         client.heartbeatEvery(TICK_MS / 2);
       } else {
@@ -162,13 +163,13 @@ class ClusterFailoverTest {
    * has been closed.
    */
   private static void expectClosedInTimeAndNoLiveClosed(VertxTestContext ctx,
-      Map<Long, TestClient> silent) {
+      Map<Long, FrameClient> silent) {
     Checkpoint closedInTime = ctx.checkpoint(silent.size());
     Checkpoint liveKept = ctx.checkpoint();
     List<Future<JsonObject>> all = new ArrayList<>();
     silent.forEach((id, client) -> all.add(watch.closedEvent(id)
         .onComplete(ctx.succeeding(event -> ctx.verify(() -> {
-          long silentMs = (System.nanoTime() - client.lastSentNanos()) / 1_000_000;
+          long silentMs = (System.nanoTime() - client.lastFrameSentNanos()) / 1_000_000;
           assertEquals(LifecycleEvents.TIMEOUT, event.getString("reason"), event.encode());
           assertTrue(event.getLong("sinceLastFrameMs") >= WINDOW_MS, event.encode());
           assertTrue(silentMs <= BOUND_MS, "connection " + id + " closed " + silentMs

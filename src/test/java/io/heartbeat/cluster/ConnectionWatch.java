@@ -1,6 +1,7 @@
 package io.heartbeat.cluster;
 
 import io.heartbeat.bus.Addresses;
+import io.heartbeat.testing.FrameClient;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -38,8 +39,8 @@ final class ConnectionWatch implements AutoCloseable {
   }
 
   /** The id of the connection the server opened for this client. */
-  Future<Long> idOf(TestClient client) {
-    return idsByAddress.computeIfAbsent(client.address(), a -> Promise.promise()).future();
+  Future<Long> idOf(FrameClient client) {
+    return idsByAddress.computeIfAbsent(client.localAddress(), a -> Promise.promise()).future();
   }
 
   /** The first closed event of this connection. */

@@ -23,7 +23,8 @@ import java.util.function.Consumer;
 import java.util.function.IntFunction;
 
 /**
- * A protocol client over a real TCP socket (Vert.x NetClient), for integration tests. Frames
+ * The protocol test client: a client over a real TCP socket (Vert.x NetClient, plain or TLS),
+ * for integration tests. Frames
  * are built with the production {@link FrameEncoder}; everything received is decoded with the
  * production {@link FrameDecoder}. It records what it sent and received, and when, with
  * {@link System#nanoTime()} (the clock the server uses, since both run in this JVM).
@@ -79,6 +80,8 @@ public final class FrameClient {
   private volatile long lastRawByteSentNanos;
   private volatile Consumer<Frame> frameListener = f -> { };
   private volatile String illegalReply;
+  private volatile Throwable error;
+  private volatile long heartbeatTimer = -1;
 
   private FrameClient(Vertx vertx, NetClient netClient, NetSocket socket, ByteOrder order) {
     this.vertx = vertx;
@@ -100,9 +103,12 @@ public final class FrameClient {
       }
     });
     socket.handler(this::onBytes);
-    // A reset after the server's close is expected; the close handler records the close.
-    socket.exceptionHandler(error -> { });
-    socket.closeHandler(v -> closed.tryComplete(System.nanoTime()));
+    // A reset after the server's close is expected; kept for failure messages (a TLS alert).
+    socket.exceptionHandler(e -> error = e);
+    socket.closeHandler(v -> {
+      stopHeartbeats();
+      closed.tryComplete(System.nanoTime());
+    });
   }
 
   /** Connects to 127.0.0.1:{@code port}, little-endian frames. */
@@ -112,9 +118,23 @@ public final class FrameClient {
 
   /** Connects to 127.0.0.1:{@code port} with frames in {@code order}. */
   public static Future<FrameClient> connect(Vertx vertx, int port, ByteOrder order) {
-    NetClient netClient = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true));
+    return connect(vertx, port, order, new NetClientOptions().setTcpNoDelay(true));
+  }
+
+  /**
+   * Connects to 127.0.0.1:{@code port} with {@code options} (TLS, timeouts), little-endian
+   * frames. A failed connect or TLS handshake fails the future.
+   */
+  public static Future<FrameClient> connect(Vertx vertx, int port, NetClientOptions options) {
+    return connect(vertx, port, ByteOrder.LITTLE_ENDIAN, options);
+  }
+
+  private static Future<FrameClient> connect(Vertx vertx, int port, ByteOrder order,
+      NetClientOptions options) {
+    NetClient netClient = vertx.createNetClient(options);
     return netClient.connect(port, "127.0.0.1")
-        .map(socket -> new FrameClient(vertx, netClient, socket, order));
+        .map(socket -> new FrameClient(vertx, netClient, socket, order))
+        .onFailure(e -> netClient.close());
   }
 
   /** The bytes of one frame encoded by the production encoder. */
@@ -151,16 +171,40 @@ public final class FrameClient {
     }
   }
 
-  /** Sends one complete frame; its send time becomes {@link #lastFrameSentNanos()}. */
-  public void send(int type, byte[] payload) {
+  /**
+   * Sends one complete frame; its send time becomes {@link #lastFrameSentNanos()}.
+   *
+   * @return completes when the bytes are written to the socket
+   */
+  public Future<Void> send(int type, byte[] payload) {
     byte[] bytes = frameBytes(order, type, payload);
     lastFrameSentNanos = System.nanoTime();
-    socket.write(Buffer.buffer(bytes));
+    return socket.write(Buffer.buffer(bytes));
   }
 
   /** Sends a HEARTBEAT with an empty payload. */
-  public void heartbeat() {
-    send(FrameType.HEARTBEAT, null);
+  public Future<Void> heartbeat() {
+    return send(FrameType.HEARTBEAT, null);
+  }
+
+  /**
+   * Sends a HEARTBEAT now and one every {@code periodMs} until the connection closes or
+   * {@link #stopHeartbeats()}.
+   */
+  public FrameClient heartbeatEvery(long periodMs) {
+    stopHeartbeats();
+    heartbeat();
+    heartbeatTimer = vertx.setPeriodic(periodMs, t -> heartbeat());
+    return this;
+  }
+
+  /** Stops the heartbeats {@link #heartbeatEvery(long)} started, if any. */
+  public void stopHeartbeats() {
+    long timer = heartbeatTimer;
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+      heartbeatTimer = -1;
+    }
   }
 
   /**
@@ -194,9 +238,9 @@ public final class FrameClient {
   }
 
   /** Writes bytes as they are (malformed or partial input); not counted as a frame sent. */
-  public void writeRaw(byte[] bytes) {
+  public Future<Void> writeRaw(byte[] bytes) {
     lastRawByteSentNanos = System.nanoTime();
-    socket.write(Buffer.buffer(bytes));
+    return socket.write(Buffer.buffer(bytes));
   }
 
   /**
@@ -220,13 +264,20 @@ public final class FrameClient {
   }
 
   /** Called with every frame received, on the client's event loop, before waiters complete. */
-  public void onFrame(Consumer<Frame> listener) {
+  public FrameClient onFrame(Consumer<Frame> listener) {
     this.frameListener = listener;
+    return this;
   }
 
-  /** Closes the socket from the client side. */
+  /** Closes the socket from the client side (and stops any periodic heartbeats). */
   public Future<Void> close() {
+    stopHeartbeats();
     return socket.close().eventually(() -> netClient.close());
+  }
+
+  /** The last socket error seen (a reset, a TLS alert), or null: for failure messages. */
+  public Throwable error() {
+    return error;
   }
 
   /** Completes with the {@code System.nanoTime()} at which the client saw the socket close. */
