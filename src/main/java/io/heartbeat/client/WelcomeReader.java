@@ -13,7 +13,8 @@ import java.nio.ByteOrder;
  * sends until its WELCOME, takes the WELCOME out of the stream and decodes it, and passes every
  * other frame (a GOODBYE refusal, a probe, DATA) through to the connection's
  * {@link FrameDecoder} untouched; after the WELCOME, or for a version 1 client from the start,
- * every byte goes straight to the decoder, which refuses a WELCOME as an unknown type. Holds at
+ * every byte goes straight to the decoder, which hands an out-of-turn WELCOME to the session as a
+ * frame (the session disconnects: protocol error). Holds at
  * most one WELCOME (28 bytes). Confined to the client's context.
  */
 final class WelcomeReader {
