@@ -198,13 +198,18 @@ public final class ConnectionCore implements FrameHandler {
    * Opens the session the instance granted: sends {@code welcomeFrame} (even to a peer that is
    * not reading: it is one small frame the client waits for), from now on the connection is
    * judged by {@code intervalTicks} and known by {@code clientId}, and the next activity batch
-   * carries the new interval to the monitor. Returns false when the connection is closing.
+   * carries the new interval to the monitor. The window restarts at {@code nowNanos}: a client
+   * waits silently for its WELCOME, and the time the server took to open the session (a
+   * credential checked on a worker, an id claimed cluster-wide) is not the client's silence.
+   * Returns false when the connection is closing.
    */
-  public boolean welcome(byte[] welcomeFrame, int intervalTicks, String clientId) {
+  public boolean welcome(byte[] welcomeFrame, int intervalTicks, String clientId,
+      long nowNanos) {
     if (closeReason != null || session != OPENING) {
       return false;
     }
     session = OPEN;
+    lastFrameNanos = Math.max(lastFrameNanos, nowNanos);
     this.intervalTicks = Math.max(1, intervalTicks);
     this.clientId = clientId;
     out.write(welcomeFrame);
@@ -225,6 +230,11 @@ public final class ConnectionCore implements FrameHandler {
   /** The interval this connection is judged by, in ticks (1 for version 1). */
   public int intervalTicks() {
     return intervalTicks;
+  }
+
+  /** Whether a HELLO arrived and the session is still being opened (no WELCOME yet). */
+  boolean isOpeningSession() {
+    return session == OPENING;
   }
 
   /** Whether a session is open (WELCOME sent). */

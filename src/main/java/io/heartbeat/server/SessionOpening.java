@@ -93,7 +93,7 @@ final class SessionOpening {
           c.sessionMinIntervalMs(), c.sessionMaxIntervalMs(), c.maxMissed());
       byte[] welcome = encoder.frameBytes(FrameType.WELCOME, new Welcome(grant.intervalMs(),
           grant.closeAfterMs(), (int) c.tickMs(), connection.id()).payload(c.byteOrder()));
-      if (connection.welcome(welcome, grant.intervalTicks(), clientId)) {
+      if (connection.welcome(welcome, grant.intervalTicks(), clientId, System.nanoTime())) {
         stats.countSessionOpened(previous >= 0);
         if (previous < 0) {
           bus.publish(Addresses.CLIENT_ONLINE, LifecycleEvents.online(clientId, connection.id(),

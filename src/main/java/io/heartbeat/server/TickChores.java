@@ -106,13 +106,15 @@ final class TickChores {
 
   /**
    * Whether a timeout close may go ahead: only if this loop has been running normally (a
-   * stalled loop has not read what its sockets hold) and the connection has been silent for its
-   * whole window ({@code windowNanos} of a version 1 connection times its interval in ticks).
+   * stalled loop has not read what its sockets hold), the connection is not waiting for the
+   * server to open its session, and it has been silent for its whole window ({@code windowNanos} of a version 1 connection times its interval in ticks).
    */
   boolean timeoutDue(ConnectionCore connection, long nowNanos, long tickNanos, long windowNanos) {
     boolean loopHealthy = nowNanos >= stallRecoveryUntilNanos
         && nowNanos - lastTickNanos <= tickNanos + tickNanos / 2;
-    return loopHealthy
+    // A session being opened is waiting on this server, not silent: its window starts again at
+    // the WELCOME.
+    return loopHealthy && !connection.isOpeningSession()
         && nowNanos - connection.lastFrameNanos() >= windowNanos * connection.intervalTicks();
   }
 

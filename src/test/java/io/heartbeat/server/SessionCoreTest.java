@@ -119,7 +119,7 @@ class SessionCoreTest {
     core.onBytes(hello("cam-1", 600), MS);
     assertEquals(1, ActivityBatch.intervalTicksAt(harness.registry.drainActivity(2 * MS), 0),
         "a session being opened is judged like version 1 until WELCOME");
-    assertTrue(core.welcome(new byte[] {5, 0, 0, 0, 0, 0, 0, 0}, 6, "cam-1"));
+    assertTrue(core.welcome(new byte[] {5, 0, 0, 0, 0, 0, 0, 0}, 6, "cam-1", MS));
     assertEquals(List.of("frame:5", "flush"), out.log);
     assertEquals("cam-1", core.clientId());
     Buffer batch = harness.registry.drainActivity(3 * MS);
@@ -135,8 +135,26 @@ class SessionCoreTest {
     ConnectionCore core = harness.open(out, 0);
     core.onBytes(hello("gone", 0), MS);
     core.close(LifecycleEvents.PEER_CLOSED, null, 2 * MS);
-    assertFalse(core.welcome(new byte[8], 2, "gone"));
+    assertFalse(core.welcome(new byte[8], 2, "gone", 3 * MS));
     assertNull(core.clientId());
+  }
+
+  @Test
+  void aSessionBeingOpenedIsNotClosedForSilenceAndItsWindowRestartsAtWelcome() {
+    ConnectionCore session = harness.open(out, 0);
+    session.onBytes(hello("waiting", 0), 0);
+    for (long t = TICK; t <= 3 * WINDOW; t += TICK) {
+      harness.chores.tick(t, TICK);
+    }
+    assertFalse(harness.chores.timeoutDue(session, 3 * WINDOW, TICK, WINDOW),
+        "the server is still opening the session: the client waits for it");
+    session.welcome(new byte[8], 1, "waiting", 3 * WINDOW);
+    assertEquals(3 * WINDOW, session.lastFrameNanos());
+    for (long t = 3 * WINDOW + TICK; t <= 4 * WINDOW; t += TICK) {
+      harness.chores.tick(t, TICK);
+    }
+    assertFalse(harness.chores.timeoutDue(session, 4 * WINDOW - 1, TICK, WINDOW));
+    assertTrue(harness.chores.timeoutDue(session, 4 * WINDOW, TICK, WINDOW));
   }
 
   @Test
@@ -145,7 +163,7 @@ class SessionCoreTest {
     v1.onBytes(harness.frame(FrameType.HEARTBEAT, null), 0);
     ConnectionCore session = harness.open(out, 0);
     session.onBytes(hello("slow", 300), 0);
-    session.welcome(new byte[8], 3, "slow");
+    session.welcome(new byte[8], 3, "slow", 0);
     for (long t = TICK; t <= 3 * WINDOW; t += TICK) {
       harness.chores.tick(t, TICK);
     }

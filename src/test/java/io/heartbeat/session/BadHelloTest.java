@@ -1,6 +1,7 @@
 package io.heartbeat.session;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.heartbeat.bus.LifecycleEvents;
 import io.heartbeat.protocol.FrameType;
@@ -75,9 +76,18 @@ class BadHelloTest extends ServiceTest {
       client.writeRaw(bytes);
       Future.all(client.closed(), events.idOf(client).compose(events::closed))
           .onComplete(ctx.succeeding(both -> ctx.verify(() -> {
-            // Only the ack of a HEARTBEAT sent before the bad frame may come back.
-            long expected = what.equals("HELLO not first") ? 8 : 0;
-            assertEquals(expected, client.bytesReceived(), what + ": bytes sent back");
+            // Nothing comes back for the bad frame. Only the ack of a HEARTBEAT sent before it,
+            // or the WELCOME of a valid first HELLO when the second one arrived in a later read
+            // (the session may open in between), answers a legal frame.
+            long received = client.bytesReceived();
+            if (what.equals("HELLO not first")) {
+              assertEquals(8, received, what + ": bytes sent back");
+            } else if (what.equals("a second HELLO")) {
+              assertTrue(received == 0 || received == 28, what + ": " + received
+                  + " bytes sent back, expected none or the first HELLO's WELCOME (28)");
+            } else {
+              assertEquals(0, received, what + ": bytes sent back");
+            }
             assertEquals(LifecycleEvents.PROTOCOL_ERROR,
                 ((io.vertx.core.json.JsonObject) both.resultAt(1)).getString("reason"), what);
             ctx.completeNow();
