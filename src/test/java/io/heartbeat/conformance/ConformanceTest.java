@@ -64,19 +64,25 @@ class ConformanceTest {
     Vertx vertx = Vertx.vertx();
     ServerDriver server = null;
     ClientDriver client = null;
+    Takeover takeover = null;
     try {
       JsonObject settings = scenario.getJsonObject("server", new JsonObject());
       server = scenario.getBoolean("process", false) ? new ProcessServer(settings.copy())
           : new InProcessServer(vertx, settings.copy());
       EventLog log = new EventLog();
+      JsonObject clientOptions = ScenarioTokens.clientOptions(vertx, scenario);
+      takeover = new Takeover(vertx, settings, clientOptions);
       client = clientFactory.apply(vertx);
-      client.start(server.port(), scenario.getJsonObject("client", new JsonObject()), log);
-      new ScenarioRun(scenario, server, log).run();
+      client.start(server.port(), clientOptions, log);
+      new ScenarioRun(scenario, server, log, takeover).run();
       row.put(clientName, "PASS");
     } catch (TestAbortedException e) {
       row.put(clientName, "SKIP (" + e.getMessage() + ")");
       throw e;
     } finally {
+      if (takeover != null) {
+        takeover.close();
+      }
       if (client != null) {
         client.close();
       }
