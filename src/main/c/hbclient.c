@@ -205,9 +205,19 @@ static int configure(hb_client *c, const options *o, uint8_t *rx, uint32_t rx_ca
 
 typedef struct single {
   long acks;
-  int kicked;
+  int stop; /* the server's GOODBYE said not to come back */
   char reason[64];
 } single;
+
+/*
+ * GOODBYE reasons after which coming back would be wrong: kicked (the application said go),
+ * replaced (another process holds this client id: two would take it from each other for ever),
+ * unauthorized (the same credential would be refused again). The Java client stops on the same.
+ */
+static int stops_client(const char *reason) {
+  return strcmp(reason, "kicked") == 0 || strcmp(reason, "replaced") == 0
+      || strcmp(reason, "unauthorized") == 0;
+}
 
 static const char *reason_name(int reason) {
   switch (reason) {
@@ -235,7 +245,7 @@ static void single_event(void *user, const hb_event *ev) {
       int n = (int)(ev->length < sizeof s->reason - 1 ? ev->length : sizeof s->reason - 1);
       memcpy(s->reason, ev->payload, (size_t)n);
       s->reason[n] = 0;
-      s->kicked = strcmp(s->reason, "kicked") == 0;
+      s->stop = stops_client(s->reason);
       out("goodbye reason=%s", s->reason);
       break;
     }
@@ -303,7 +313,7 @@ static int run_single(const options *o) {
         hb_client_goodbye(&c, "closed", 6);
       }
       close(fd);
-      if (s.kicked || stop_requested) {
+      if (s.stop || stop_requested) {
         return 0;
       }
     } else {

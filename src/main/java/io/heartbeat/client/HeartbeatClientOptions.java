@@ -183,7 +183,9 @@ public final class HeartbeatClientOptions {
    * The server is judged dead, and the connection closed (reason
    * {@link DisconnectReason.Kind#SERVER_TIMEOUT}), when no complete frame at all arrives from it
    * for this long. Every frame counts as life: HEARTBEAT_ACK, a server probe (HEARTBEAT), DATA,
-   * GOODBYE. 0 disables the check. Must exceed heartbeatIntervalMs when both are above 0.
+   * GOODBYE. 0 disables the check. Must exceed heartbeatIntervalMs when both are above 0 and no
+   * client id is set (with a client id the interval is the WELCOME's grant, and this bounds the
+   * wait for the WELCOME; after it the grant's {@link SessionGrant#serverDeadAfterMs()} applies).
    *
    * <p>What the server must send for this to work. Protocol 1.0 gives a client only two ways to
    * draw a frame from a server that has nothing to say: a HEARTBEAT, which the server answers
@@ -387,7 +389,10 @@ public final class HeartbeatClientOptions {
    * @throws IllegalArgumentException naming the options and values that conflict
    */
   public HeartbeatClientOptions validate() {
-    if (heartbeatIntervalMs > 0 && serverTimeoutMs > 0 && serverTimeoutMs <= heartbeatIntervalMs) {
+    // With a client id, heartbeatIntervalMs is not used (the WELCOME's grant is) and
+    // serverTimeoutMs only bounds the wait for the WELCOME: the rule does not apply.
+    if (clientId == null && heartbeatIntervalMs > 0 && serverTimeoutMs > 0
+        && serverTimeoutMs <= heartbeatIntervalMs) {
       throw new IllegalArgumentException("serverTimeoutMs (" + serverTimeoutMs + ") must be above"
           + " heartbeatIntervalMs (" + heartbeatIntervalMs + "): the server only answers"
           + " heartbeats, so a shorter timeout judges a quiet live server dead");

@@ -24,7 +24,9 @@ final class CClientDriver implements ClientDriver {
   public void start(int port, JsonObject o, EventLog log) throws Exception {
     List<String> command = new ArrayList<>(List.of(CBuild.hbclient().toString(),
         "--host", "127.0.0.1", "--port", String.valueOf(port),
-        "--interval-ms", String.valueOf(o.getLong("intervalMs", 3000L)),
+        // With a client id, --interval-ms is what the HELLO asks for (0: the server's tick).
+        "--interval-ms", String.valueOf(o.getString("clientId") == null
+            ? o.getLong("intervalMs", 3000L) : o.getLong("requestedIntervalMs", 0L)),
         "--server-timeout-ms", String.valueOf(o.getLong("serverTimeoutMs", 0L)),
         "--reconnect-initial-ms", String.valueOf(o.getLong("reconnectInitialMs", 100L)),
         "--reconnect-max-ms", String.valueOf(o.getLong("reconnectMaxMs", 30_000L))));

@@ -14,7 +14,8 @@ interface ClientDriver extends AutoCloseable {
 
   /**
    * Starts the client. Options: intervalMs, serverTimeoutMs, bigEndian, dataEveryMs,
-   * reconnectInitialMs, reconnectMaxMs, clientId, token.
+   * reconnectInitialMs, reconnectMaxMs; for a session (protocol 1.1) clientId,
+   * requestedIntervalMs (what the HELLO asks for, 0 = the server's tick) and token.
    */
   void start(int port, JsonObject options, EventLog log) throws Exception;
 

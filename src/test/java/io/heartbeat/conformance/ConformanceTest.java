@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
  * The conformance kit: every scenario in src/test/resources/conformance/*.json, run against
  * the C client (hbclient) and the Java client (HeartbeatClient) and the real service; a pass
  * table per client per scenario is logged and written to target/conformance-table.txt.
+ * System property {@code conformance.scenarios} (a regular expression on the scenario name)
+ * runs a subset.
  */
 class ConformanceTest {
 
@@ -45,7 +47,10 @@ class ConformanceTest {
   Stream<DynamicTest> everyScenarioAgainstEveryClient() throws IOException {
     List<DynamicTest> tests = new ArrayList<>();
     try (Stream<Path> files = Files.list(SCENARIOS)) {
-      for (Path file : files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
+      String only = System.getProperty("conformance.scenarios", ".*");
+      for (Path file : files.filter(f -> f.toString().endsWith(".json"))
+          .filter(f -> f.getFileName().toString().replace(".json", "").matches(only))
+          .sorted().toList()) {
         JsonObject scenario = new JsonObject(Files.readString(file, StandardCharsets.UTF_8));
         String name = file.getFileName().toString().replace(".json", "");
         tests.add(DynamicTest.dynamicTest(name + " [C]",
@@ -64,19 +69,29 @@ class ConformanceTest {
     Vertx vertx = Vertx.vertx();
     ServerDriver server = null;
     ClientDriver client = null;
+    Takeover takeover = null;
     try {
       JsonObject settings = scenario.getJsonObject("server", new JsonObject());
       server = scenario.getBoolean("process", false) ? new ProcessServer(settings.copy())
           : new InProcessServer(vertx, settings.copy());
       EventLog log = new EventLog();
+      JsonObject clientOptions = ScenarioTokens.clientOptions(vertx, scenario);
+      takeover = new Takeover(vertx, settings, clientOptions);
       client = clientFactory.apply(vertx);
-      client.start(server.port(), scenario.getJsonObject("client", new JsonObject()), log);
-      new ScenarioRun(scenario, server, log).run();
+      client.start(server.port(), clientOptions, log);
+      try {
+        new ScenarioRun(scenario, server, log, takeover).run();
+      } finally {
+        writeEvents(name, clientName, log);
+      }
       row.put(clientName, "PASS");
     } catch (TestAbortedException e) {
       row.put(clientName, "SKIP (" + e.getMessage() + ")");
       throw e;
     } finally {
+      if (takeover != null) {
+        takeover.close();
+      }
       if (client != null) {
         client.close();
       }
@@ -85,6 +100,17 @@ class ConformanceTest {
       }
       vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
     }
+  }
+
+  /** Every run's events, passed or not, in target/conformance-events/, for a look at timing. */
+  private static void writeEvents(String name, String clientName, EventLog log)
+      throws IOException {
+    Path dir = Path.of("target", "conformance-events");
+    Files.createDirectories(dir);
+    String client = clientName.startsWith("C") ? "c" : "java";
+    StringBuilder text = new StringBuilder();
+    log.events().forEach(e -> text.append(e).append('\n'));
+    Files.writeString(dir.resolve(name + "-" + client + ".txt"), text);
   }
 
   @AfterAll

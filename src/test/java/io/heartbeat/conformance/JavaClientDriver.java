@@ -3,6 +3,7 @@ package io.heartbeat.conformance;
 import io.heartbeat.client.DisconnectReason;
 import io.heartbeat.client.HeartbeatClient;
 import io.heartbeat.client.HeartbeatClientOptions;
+import io.heartbeat.client.SessionGrant;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -11,7 +12,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The Java client ({@link HeartbeatClient}, public API only), its handlers mapped to the shared
- * event lines. "sent heartbeat" is the heartbeat payload supplier being asked for a payload.
+ * event lines. "sent heartbeat" is the heartbeat payload supplier being asked for a payload;
+ * "connected" comes once the connection is open (for a session: at the WELCOME), followed by
+ * "welcome interval_ms=.. close_after_ms=.." from the {@link SessionGrant}.
  */
 final class JavaClientDriver implements ClientDriver {
 
@@ -46,8 +49,20 @@ final class JavaClientDriver implements ClientDriver {
         .setShutdownJitterMs(0)
         .setByteOrder(o.getBoolean("bigEndian", false) ? ByteOrder.BIG_ENDIAN
             : ByteOrder.LITTLE_ENDIAN);
+    if (o.getString("clientId") != null) {
+      options.setClientId(o.getString("clientId"))
+          .setRequestedIntervalMs(o.getInteger("requestedIntervalMs", 0))
+          .setToken(o.getString("token"));
+    }
     client = HeartbeatClient.create(vertx, options)
         .connectedHandler(v -> log.add(now(), "connected"))
+        .connectionOpenedHandler(opened -> {
+          SessionGrant grant = opened.session();
+          if (grant != null) {
+            log.add(now(), "welcome interval_ms=" + grant.intervalMs() + " close_after_ms="
+                + grant.closeAfterMs());
+          }
+        })
         .ackHandler(payload -> log.add(now(), "ack"))
         .dataHandler(payload -> log.add(now(), "data len=" + payload.length()))
         .heartbeatPayloadSupplier(() -> {

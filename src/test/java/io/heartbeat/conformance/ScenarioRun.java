@@ -19,12 +19,14 @@ final class ScenarioRun {
   private final JsonObject scenario;
   private final ServerDriver server;
   private final EventLog log;
+  private final Takeover takeover;
   private int cursor;
 
-  ScenarioRun(JsonObject scenario, ServerDriver server, EventLog log) {
+  ScenarioRun(JsonObject scenario, ServerDriver server, EventLog log, Takeover takeover) {
     this.scenario = scenario;
     this.server = server;
     this.log = log;
+    this.takeover = takeover;
   }
 
   /** Runs every step; throws AssertionError naming the step and showing the events. */
@@ -59,6 +61,7 @@ final class ScenarioRun {
       // A window in which events may (or must not, see "never") happen; not a wait for one.
       CompletableFuture<Void> window = new CompletableFuture<>();
       window.completeOnTimeout(null, step.getLong("observeMs"), TimeUnit.MILLISECONDS).get();
+      checkAbsent(step);
     } else {
       throw new IllegalArgumentException("unknown step " + step.encode());
     }
@@ -73,6 +76,7 @@ final class ScenarioRun {
       case "start-server" -> server.start();
       case "sigstop" -> server.signal("STOP");
       case "sigcont" -> server.signal("CONT");
+      case "takeover" -> takeover.take(server.port());
       default -> throw new IllegalArgumentException("unknown action " + action);
     }
   }
@@ -86,6 +90,22 @@ final class ScenarioRun {
       cursor = index + 1;
       if (step.containsKey("afterLast")) {
         checkGap(step, index);
+      }
+    }
+  }
+
+  /**
+   * An observe window's {@code "absent"} prefixes: none of them occurred since the last expected
+   * event (so, for example, no "connected" after a takeover's "disconnected").
+   */
+  private void checkAbsent(JsonObject step) {
+    List<EventLog.Event> events = log.events();
+    for (Object absent : step.getJsonArray("absent", new JsonArray())) {
+      for (int i = cursor; i < events.size(); i++) {
+        if (events.get(i).text().startsWith((String) absent)) {
+          throw failure("event \"" + events.get(i).text() + "\" must not occur after event "
+              + cursor + " (observe window " + step.encode() + ")");
+        }
       }
     }
   }
