@@ -2,6 +2,7 @@ package io.heartbeat.tools.takeover;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -30,6 +31,10 @@ public final class TakeoverBench {
   }
 
   public static void main(String[] args) throws Exception {
+    // The service logs a line per closed connection to the console (System.out, looked up per
+    // write): send those to stderr, so stdout carries the figures only.
+    PrintStream figures = System.out;
+    System.setOut(System.err);
     String mode = args.length > 0 ? args[0] : "single";
     if (!mode.equals("single") && !mode.equals("cluster")) {
       System.err.println("takeover-bench: unknown mode " + mode + " (single, cluster)");
@@ -73,7 +78,8 @@ public final class TakeoverBench {
       Presence.Snapshot afterClose = seenFirst.snapshot(size);
       Summary summary = new Summary(mode, size, concurrency, tickMs, maxMissed, elapsedMs,
           takeovers, keptAtEnd, first, second, afterClose, loadBefore, loadAfter);
-      summary.print(System.out);
+      summary.print(figures);
+      figures.flush();
       code = summary.failures() == 0 ? 0 : 1;
     } finally {
       clients.close().await(30, TimeUnit.SECONDS);
