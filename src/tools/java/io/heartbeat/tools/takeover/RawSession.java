@@ -39,6 +39,7 @@ final class RawSession implements FrameHandler {
   private NetSocket socket;
   private long heartbeatTimer = -1;
   private volatile long welcomeNanos;
+  private volatile long connectionId = -1;
   private volatile long goodbyeNanos;
   private volatile String goodbyeReason;
   private volatile long eofNanos;
@@ -81,6 +82,7 @@ final class RawSession implements FrameHandler {
       try {
         Welcome welcome = Welcome.decode(payload, ORDER);
         welcomeNanos = now;
+        connectionId = welcome.connectionId();
         heartbeatTimer = vertx.setPeriodic(welcome.intervalMs(),
             id -> socket.write(HEARTBEAT.copy()));
         welcomed.tryComplete(welcome);
@@ -122,6 +124,11 @@ final class RawSession implements FrameHandler {
 
   long welcomeNanos() {
     return welcomeNanos;
+  }
+
+  /** The connection id the WELCOME gave, -1 before it. */
+  long connectionId() {
+    return connectionId;
   }
 
   long goodbyeNanos() {

@@ -64,10 +64,13 @@ final class Summary {
     out.println(row("GOODBYE of old - t0", bye));
     out.printf(Locale.ROOT, "  EOF of old within 200 ms of t0: %d of %d%n",
         Arrays.stream(eof).filter(v -> v <= 200).count(), eof.length);
-    out.printf(Locale.ROOT, "  presence seen on node 1: onlines=%d (ids with exactly one: %d of"
+    Map<String, Integer> nodes = new TreeMap<>();
+    good.forEach(t -> nodes.merge(t.nodes(), 1, Integer::sum));
+    out.println("  old -> new session's node (from the WELCOME connection ids): " + nodes);
+    out.printf(Locale.ROOT, "  presence seen on the old sessions' node: onlines=%d (ids with exactly one: %d of"
         + " %d) offlines=%d%n", first.onlines(), first.idsWithOneOnline(), size, first.offlines());
     if (second != null) {
-      out.printf(Locale.ROOT, "  presence seen on node 2: onlines=%d (ids with exactly one: %d"
+      out.printf(Locale.ROOT, "  presence seen on the new sessions' node: onlines=%d (ids with exactly one: %d"
           + " of %d) offlines=%d%n", second.onlines(), second.idsWithOneOnline(), size,
           second.offlines());
     }

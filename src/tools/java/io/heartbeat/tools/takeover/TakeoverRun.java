@@ -1,5 +1,6 @@
 package io.heartbeat.tools.takeover;
 
+import io.heartbeat.bus.ConnectionIds;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -20,7 +21,7 @@ final class TakeoverRun {
 
   /** One takeover as the clients saw it; times are {@link System#nanoTime()}, 0 when absent. */
   record Takeover(int index, long welcomeB, long goodbyeA, String goodbyeReason, long eofA,
-      boolean keptAtEofA, String failure) {
+      boolean keptAtEofA, String failure, String nodes) {
   }
 
   private final Vertx clients;
@@ -66,7 +67,7 @@ final class TakeoverRun {
     }
     one(i).onComplete(r -> {
       done.add(r.succeeded() ? r.result()
-          : new Takeover(i, 0, 0, null, 0, false, "error: " + r.cause().getMessage()));
+          : new Takeover(i, 0, 0, null, 0, false, "error: " + r.cause().getMessage(), ""));
       loop(size, finished);
     });
   }
@@ -103,7 +104,11 @@ final class TakeoverRun {
       a.close();
     }
     return new Takeover(i, b.welcomeNanos(), a.goodbyeNanos(), a.goodbyeReason(), a.eofNanos(),
-        keptNow, failure);
+        keptNow, failure, nodeOf(a) + " -> " + nodeOf(b));
+  }
+
+  private static String nodeOf(RawSession s) {
+    return s.connectionId() < 0 ? "?" : String.valueOf(ConnectionIds.nodeOf(s.connectionId()));
   }
 
   /** How many kept sessions are open now. */
