@@ -77,7 +77,7 @@ final class Summary {
     out.printf(Locale.ROOT, "  new session kept: open when the old one ended %d of %d, still open"
         + " at the end %d of %d%n", keptAtEof, size, keptAtEnd, size);
     out.printf(Locale.ROOT, "  after closing the kept sessions (cleanup, not measured): offlines"
-        + " seen on node 1 = %d%n", afterClose.offlines());
+        + " seen on the old sessions' node = %d%n", afterClose.offlines());
     out.printf(Locale.ROOT, "  failures: %d%n", failures());
     Map<String, Integer> kinds = new TreeMap<>();
     takeovers.stream().filter(t -> t.failure() != null)
