@@ -1,7 +1,6 @@
 package io.heartbeat.config;
 
 import io.heartbeat.bus.Addresses;
-import io.vertx.config.ConfigChange;
 import io.vertx.config.ConfigRetriever;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -13,8 +12,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Applies run-time changes of reloadable settings without a restart. A vertx-config
- * {@link ConfigRetriever} over {@link ConfigSources} scans the stores every
- * {@code configScanMs}; {@code listen()} reports a changed reading, which is validated: one log
+ * {@link ConfigRetriever} over {@link ConfigSources} reads the stores every
+ * {@code configScanMs}, one reading at a time: the next scan is scheduled only when the last
+ * one completed, so readings are applied in the order they were taken (the retriever's own
+ * periodic scan can overlap a slow scan on a loaded machine and deliver an older reading after
+ * a newer one). A reading that differs from the last one is validated: one log
  * line per changed key, a warning for keys that need a restart, and the new effective settings
  * published on {@link Addresses#CONFIG_CHANGED}. A reading that fails validation, a file that
  * cannot be read (or half-written: not JSON yet) is rejected with one line, once per distinct
@@ -29,8 +31,11 @@ public final class ConfigWatcherVerticle extends VerticleBase {
   private HeartbeatConfig running;
   private HeartbeatConfig lastSeen;
   private boolean fileSeen;
+  private boolean fileHadContent;
   private String lastProblem;
   private ConfigRetriever retriever;
+  private long scanTimer = -1;
+  private boolean stopped;
 
   /**
    * @param sources the stores to scan
@@ -44,23 +49,31 @@ public final class ConfigWatcherVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    retriever = ConfigRetriever.create(vertx, sources.retrieverOptions(running.configScanMs()));
-    retriever.configStream().exceptionHandler(error -> problem(sources.rescanFailure(error)));
-    retriever.listen(this::changed);
+    // Scan period 0: no periodic scan of the retriever's own; this verticle schedules them.
+    retriever = ConfigRetriever.create(vertx, sources.retrieverOptions(0));
     // The first reading: whatever changed since the service read its settings applies now.
+    return scan().otherwiseEmpty();
+  }
+
+  /** Reads the stores once, applies the reading, then schedules the next scan. */
+  private Future<JsonObject> scan() {
     return retriever.getConfig()
         .onSuccess(this::check)
         .onFailure(error -> problem(sources.rescanFailure(error)))
-        .otherwiseEmpty();
+        .onComplete(ar -> {
+          if (!stopped) {
+            scanTimer = vertx.setTimer(running.configScanMs(), t -> scan());
+          }
+        });
   }
 
   @Override
   public Future<?> stop() {
+    stopped = true;
+    if (scanTimer >= 0) {
+      vertx.cancelTimer(scanTimer);
+    }
     return retriever.close();
-  }
-
-  private void changed(ConfigChange change) {
-    check(change.getNewConfiguration());
   }
 
   private void check(JsonObject stores) {
@@ -71,6 +84,16 @@ public final class ConfigWatcherVerticle extends VerticleBase {
       return;
     }
     fileSeen = hasFile;
+    Object content = stores.getValue(ConfigLayers.FILE_CONTENT);
+    boolean blank = content instanceof String && ((String) content).isBlank();
+    if (blank && fileHadContent) {
+      // An editor that saves in place truncates first: an empty file is half-written, not a
+      // request to fall back to every default (write {} for that).
+      problem("Config file " + sources.file() + " is empty (being written?); the running"
+          + " settings stay. Write {} to return to the defaults.");
+      return;
+    }
+    fileHadContent = hasFile && !blank;
     HeartbeatConfig seen;
     try {
       seen = sources.validate(stores);
@@ -80,8 +103,6 @@ public final class ConfigWatcherVerticle extends VerticleBase {
       return;
     }
     if (seen.equals(lastSeen)) {
-      // Not a reason to forget the last problem: vertx-config does not order overlapping scans,
-      // so a slow scan can deliver the file as it was before the bad edit.
       return;
     }
     lastProblem = null;

@@ -1,6 +1,7 @@
 package io.heartbeat.cluster;
 
 import static io.heartbeat.cluster.TestCluster.FAILOVER_MS;
+import static io.heartbeat.cluster.TestCluster.MAX_MISSED;
 import static io.heartbeat.cluster.TestCluster.SLACK_MS;
 import static io.heartbeat.cluster.TestCluster.TICK_MS;
 import static io.heartbeat.cluster.TestCluster.WINDOW_MS;
@@ -13,6 +14,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.heartbeat.bus.Addresses;
 import io.heartbeat.bus.LifecycleEvents;
+import io.heartbeat.protocol.FrameType;
+import io.heartbeat.protocol.Hello;
+import java.nio.ByteOrder;
 import io.heartbeat.cluster.TestCluster.Node;
 import io.heartbeat.testing.FrameClient;
 import io.vertx.core.Future;
@@ -100,10 +104,58 @@ class ClusterFailoverTest {
     Map<Long, FrameClient> silent = open(8, false);
     assertTrue(silent.keySet().stream().anyMatch(id -> ownedBy(id, b)),
         "no silent connection is tracked by the monitor about to stop");
+    // Sessions of 1, 2 and 3 ticks: each must be closed in its own window, rebuilt from the
+    // intervals that come with the I/O node's snapshot, none early.
+    Map<Long, Integer> sessionTicks = new ConcurrentHashMap<>();
+    Map<Long, FrameClient> sessions = openSessions(sessionTicks);
+    assertTrue(sessions.keySet().stream().anyMatch(id -> ownedBy(id, b)),
+        "no silent session is tracked by the monitor about to stop");
 
     // Halfway through their window, B goes: C must finish the job without resetting clocks.
     clients.setTimer(WINDOW_MS / 2, t -> b.stop().onFailure(ctx::failNow));
+    expectSessionsClosedInTheirOwnWindows(ctx, sessions, sessionTicks);
     expectClosedInTimeAndNoLiveClosed(ctx, silent);
+  }
+
+  /** Two silent sessions each of 1, 2 and 3 ticks, on A. */
+  private static Map<Long, FrameClient> openSessions(Map<Long, Integer> ticks) throws Exception {
+    Map<Long, FrameClient> byId = new ConcurrentHashMap<>();
+    for (int k = 1; k <= 3; k++) {
+      for (int i = 0; i < 2; i++) {
+        FrameClient client = FrameClient.connect(clients, io.port()).await(5, TimeUnit.SECONDS);
+        client.send(FrameType.HELLO, new Hello((int) (k * TICK_MS), "failover-" + k + "-" + i,
+            "").payload(ByteOrder.LITTLE_ENDIAN));
+        FrameClient.Frame welcome = client.frames().at(0).await(5, TimeUnit.SECONDS);
+        assertEquals(FrameType.WELCOME, welcome.type(), welcome.toString());
+        long id = watch.idOf(client).await(5, TimeUnit.SECONDS);
+        byId.put(id, client);
+        ticks.put(id, k);
+      }
+    }
+    return byId;
+  }
+
+  /**
+   * Each silent session is closed for timeout no earlier than maxMissed x k ticks after its
+   * HELLO and no later than that plus the failover bound.
+   */
+  private static void expectSessionsClosedInTheirOwnWindows(VertxTestContext ctx,
+      Map<Long, FrameClient> sessions, Map<Long, Integer> ticks) {
+    Checkpoint closedInTime = ctx.checkpoint(sessions.size());
+    sessions.forEach((id, client) -> watch.closedEvent(id)
+        .onComplete(ctx.succeeding(event -> ctx.verify(() -> {
+          int k = ticks.get(id);
+          long window = WINDOW_MS * k;
+          long bound = BOUND_MS - WINDOW_MS + window;
+          long silentMs = (System.nanoTime() - client.lastFrameSentNanos()) / 1_000_000;
+          assertEquals(LifecycleEvents.TIMEOUT, event.getString("reason"), event.encode());
+          assertEquals(MAX_MISSED * k, event.getInteger("missedTicks"), event.encode());
+          assertTrue(event.getLong("sinceLastFrameMs") >= window, "session of " + k
+              + " ticks closed early: " + event.encode());
+          assertTrue(silentMs <= bound, "session " + id + " of " + k + " ticks closed "
+              + silentMs + " ms after its HELLO; bound " + bound + " ms");
+          closedInTime.flag();
+        }))));
   }
 
   @Test

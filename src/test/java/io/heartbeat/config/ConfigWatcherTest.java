@@ -188,6 +188,34 @@ class ConfigWatcherTest {
   }
 
   @Test
+  void aFileTruncatedToEmptyWhileBeingWrittenKeepsTheRunningSettings(Vertx vertx,
+      VertxTestContext ctx) throws Exception {
+    Path file = dir.resolve("config.json");
+    JsonObject base = new JsonObject().put("configScanMs", 20).put("maxMissed", 7);
+    write(file, base);
+    HeartbeatConfig running = ConfigLayers.validate(
+        new JsonObject().put(ConfigLayers.FILE_CONTENT, base.encode()), file.toString(),
+        new JsonObject());
+    LogCapture log = LogCapture.of(ConfigWatcherVerticle.class);
+    Promise<JsonObject> firstChange = Promise.promise();
+    vertx.eventBus().<JsonObject>consumer(Addresses.CONFIG_CHANGED,
+        m -> firstChange.tryComplete(m.body())).completion()
+        .compose(v -> vertx.deployVerticle(
+            new ConfigWatcherVerticle(ConfigSources.of(file), running)))
+        .compose(id -> vertx.executeBlocking(() -> Files.writeString(file, "")))
+        .compose(empty -> log.lines().first(line -> line.contains("is empty")))
+        .compose(line -> vertx.executeBlocking(() -> Files.writeString(file,
+            base.copy().put("maxMissed", 8).encode())))
+        .compose(whole -> firstChange.future())
+        .onComplete(ctx.succeeding(change -> ctx.verify(() -> {
+          assertEquals(8, change.getInteger("maxMissed"),
+              "the empty reading was not applied as the defaults (maxMissed 5)");
+          log.close();
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
   void aDefaultFileAbsentAtStartIsReadWhenItAppearsAndKeptWhenItGoes(Vertx vertx,
       VertxTestContext ctx) throws Exception {
     Path file = dir.resolve("config.json");

@@ -5,6 +5,7 @@ import io.heartbeat.bus.Addresses;
 import io.heartbeat.bus.Commands;
 import io.heartbeat.testing.TestServices;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.TimeUnit;
@@ -16,12 +17,17 @@ final class InProcessServer implements ServerDriver {
   private final JsonObject settings;
   private HeartbeatService service;
   private volatile long newestConnection = -1;
+  /** Completes at the first opened event: the client may see its ack before it arrives. */
+  private final Promise<Void> firstOpened = Promise.promise();
 
   InProcessServer(Vertx vertx, JsonObject scenarioSettings) throws Exception {
     this.vertx = vertx;
     this.settings = TestServices.defaults().mergeIn(scenarioSettings);
     await(vertx.eventBus().<JsonObject>consumer(Addresses.CONNECTION_OPENED,
-        m -> newestConnection = m.body().getLong("id")).completion());
+        m -> {
+          newestConnection = m.body().getLong("id");
+          firstOpened.tryComplete();
+        }).completion());
     start();
     settings.put("port", service.port());
   }
@@ -35,10 +41,9 @@ final class InProcessServer implements ServerDriver {
     return service.port();
   }
 
-  private long newest() {
-    if (newestConnection < 0) {
-      throw new IllegalStateException("no connection opened yet");
-    }
+  /** The newest connection, waiting (bounded) for the service's first opened event. */
+  private long newest() throws Exception {
+    await(firstOpened.future());
     return newestConnection;
   }
 

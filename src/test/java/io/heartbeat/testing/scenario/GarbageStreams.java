@@ -18,8 +18,9 @@ import java.util.Random;
  * every limit, the wrong byte order, headers split byte by byte, random and mutated streams.
  *
  * <p>The expectation comes from a reference reading of PROTOCOL.md, not from the production
- * decoder: the first header whose type is outside 0..3 or whose length is negative or above
- * maxPayloadBytes makes the stream illegal (closed at once, nothing sent back for it);
+ * decoder: the first header whose type is outside 0..5 or whose length is negative or above
+ * maxPayloadBytes, or a complete session frame out of place or malformed (protocol 1.1), makes
+ * the stream illegal (closed at once, nothing sent back for it);
  * otherwise the stream is legal and the service must keep the connection open. Every complete
  * HEARTBEAT before that point is acked with 8 bytes.
  */
@@ -31,7 +32,7 @@ public final class GarbageStreams {
 
   /** The categories in the order {@link #make} cycles through them. */
   public static final List<String> CATEGORIES = List.of("http-request-line", "tls-client-hello",
-      "all-zero", "all-0xff", "type-4", "type--1", "type-goodbye-3", "type-min",
+      "all-zero", "all-0xff", "type-6", "hello-empty", "type--1", "type-goodbye-3", "type-min",
       "type-max", "length--1", "length-min", "length-0", "length-max-minus-1", "length-max",
       "length-max-plus-1", "length-2^31-1", "random", "mutated-valid", "big-endian-frames",
       "illegal-header-byte-by-byte", "heartbeats-then-illegal");
@@ -76,8 +77,10 @@ public final class GarbageStreams {
         Arrays.fill(ff, (byte) 0xFF);
         return ff;
       }
-      case "type-4":
-        return header(FrameType.GOODBYE + 1, 0);
+      case "type-6":
+        return header(FrameType.WELCOME + 1, 0);
+      case "hello-empty":
+        return header(FrameType.HELLO, 0);
       case "type--1":
         return header(-1, 0);
       case "type-goodbye-3":
@@ -111,7 +114,7 @@ public final class GarbageStreams {
         return ByteBuffer.allocate(13).order(ByteOrder.BIG_ENDIAN).putInt(FrameType.DATA)
             .putInt(5).put(new byte[5]).array();
       case "illegal-header-byte-by-byte":
-        return header(1 + FrameType.GOODBYE + random.nextInt(1000), random.nextInt(100));
+        return header(1 + FrameType.WELCOME + random.nextInt(1000), random.nextInt(100));
       case "heartbeats-then-illegal": {
         ByteBuffer b = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
         b.putInt(FrameType.HEARTBEAT).putInt(0).putInt(FrameType.HEARTBEAT).putInt(0);
@@ -165,6 +168,39 @@ public final class GarbageStreams {
     return out;
   }
 
+  /** The largest HELLO payload with the default token limit: 8 + 128 + 4096. */
+  private static final int MAX_HELLO_PAYLOAD_BYTES = 8 + 128 + 4096;
+
+  /** PROTOCOL.md's HELLO field rules, read independently of the production codec. */
+  private static boolean wellFormedHello(byte[] stream, int at, int length) {
+    if (length < 8) {
+      return false;
+    }
+    ByteBuffer p = ByteBuffer.wrap(stream, at, length).order(ByteOrder.LITTLE_ENDIAN);
+    int interval = p.getInt();
+    int n = p.getShort() & 0xFFFF;
+    int m = p.getShort() & 0xFFFF;
+    if (interval < 0 || n < 1 || n > 128 || m > 4096 || length != 8 + n + m) {
+      return false;
+    }
+    java.nio.charset.CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder();
+    String id;
+    try {
+      id = utf8.decode(ByteBuffer.wrap(stream, at + 8, n)).toString();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      return false;
+    }
+    if (id.chars().anyMatch(c -> c < 0x20 || c == 0x7F)) {
+      return false;
+    }
+    for (int i = at + 8 + n; i < at + length; i++) {
+      if (stream[i] < 0x21 || stream[i] > 0x7E) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /**
    * The protocol's verdict on a whole stream: {illegal ? 1 : 0, complete heartbeats before the
    * first illegal header or the end}.
@@ -172,16 +208,26 @@ public final class GarbageStreams {
   public int[] reference(byte[] stream) {
     ByteBuffer b = ByteBuffer.wrap(stream).order(ByteOrder.LITTLE_ENDIAN);
     int heartbeats = 0;
+    boolean first = true;
     while (b.remaining() >= 8) {
       int type = b.getInt();
       int length = b.getInt();
-      if (type < FrameType.HEARTBEAT || type > FrameType.GOODBYE || length < 0
-          || length > maxPayload) {
+      boolean session = type == FrameType.HELLO || type == FrameType.WELCOME;
+      int limit = session ? Math.max(maxPayload, MAX_HELLO_PAYLOAD_BYTES) : maxPayload;
+      if (type < FrameType.HEARTBEAT || type > FrameType.WELCOME || length < 0
+          || length > limit) {
         return new int[] {1, heartbeats};
       }
       if (b.remaining() < length) {
         break;
       }
+      // Protocol 1.1: a complete WELCOME from a client, a HELLO that is not first, or a HELLO
+      // whose fields break a rule is illegal input.
+      if (type == FrameType.WELCOME || (type == FrameType.HELLO
+          && (!first || !wellFormedHello(stream, b.position(), length)))) {
+        return new int[] {1, heartbeats};
+      }
+      first = false;
       b.position(b.position() + length);
       if (type == FrameType.HEARTBEAT) {
         heartbeats++;
