@@ -57,7 +57,35 @@ final class BenchNodes implements AutoCloseable {
     return new BenchNodes(List.of(new Node(vertx, service)));
   }
 
+  /**
+   * Two clustered nodes. The Hazelcast member ports are probed free ports, which another
+   * process on a shared machine can take before Hazelcast binds them: then the whole start is
+   * tried again with fresh ports, up to three times.
+   */
   static BenchNodes cluster(JsonObject settings) throws Exception {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return clusterOnce(settings);
+      } catch (Exception e) {
+        if (attempt >= 3 || !portTaken(e)) {
+          throw e;
+        }
+        System.err.println("takeover-bench: a probed Hazelcast port was taken meanwhile; again"
+            + " with fresh ports");
+      }
+    }
+  }
+
+  private static boolean portTaken(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t.getMessage() != null && t.getMessage().contains("already in use")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static BenchNodes clusterOnce(JsonObject settings) throws Exception {
     List<Integer> ports = new ArrayList<>();
     for (int i = 0; i < 2; i++) {
       try (ServerSocket probe = new ServerSocket(0)) {

@@ -49,8 +49,14 @@ public final class TakeoverBench {
     JsonObject settings = new JsonObject().put("host", "127.0.0.1").put("port", 0)
         .put("tickMs", tickMs).put("maxMissed", maxMissed);
     String loadBefore = loadAverage();
-    BenchNodes nodes = mode.equals("cluster") ? BenchNodes.cluster(settings)
-        : BenchNodes.single(settings);
+    BenchNodes nodes;
+    try {
+      nodes = mode.equals("cluster") ? BenchNodes.cluster(settings) : BenchNodes.single(settings);
+    } catch (Exception e) {
+      figures.println("takeover-bench: the service did not start: " + e.getMessage());
+      System.exit(1);
+      return;
+    }
     Vertx clients = Vertx.vertx();
     int code = 1;
     try {

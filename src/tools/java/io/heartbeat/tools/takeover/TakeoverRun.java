@@ -75,8 +75,13 @@ final class TakeoverRun {
   private Future<Takeover> one(int i) {
     String id = clientId(i);
     return RawSession.open(clients, net, oldPort, id)
-        .compose(a -> a.welcomed().transform(w -> w.succeeded() ? Future.succeededFuture(a)
-            : Future.failedFuture("A not welcomed: " + w.cause().getMessage())))
+        .compose(a -> a.welcomed().transform(w -> {
+          if (w.succeeded()) {
+            return Future.succeededFuture(a);
+          }
+          a.close();
+          return Future.failedFuture("A not welcomed: " + w.cause().getMessage());
+        }))
         .compose(a -> RawSession.open(clients, net, newPort, id).compose(b -> {
           kept.add(b);
           Promise<Takeover> result = Promise.promise();
