@@ -222,6 +222,16 @@ class HeartbeatClientOptionsTest {
   }
 
   @Test
+  void aSessionsServerTimeoutIsNotTiedToTheUnusedHeartbeatIntervalOption() {
+    // With a client id the granted interval is used, and serverTimeoutMs bounds only the wait
+    // for WELCOME: 1000 ms beside an unused 3000 ms interval option is valid.
+    new HeartbeatClientOptions().setClientId("c").setHeartbeatIntervalMs(3000)
+        .setServerTimeoutMs(1000).validate();
+    assertThrows(IllegalArgumentException.class, () -> new HeartbeatClientOptions()
+        .setHeartbeatIntervalMs(3000).setServerTimeoutMs(1000).validate());
+  }
+
+  @Test
   void jsonReadsTheSessionFieldsAndRefusesWrongTypes() {
     HeartbeatClientOptions options = new HeartbeatClientOptions(new JsonObject()
         .put("clientId", "d").put("requestedIntervalMs", 900).put("token", "t")
