@@ -171,7 +171,6 @@ final class IoCommands {
       return;
     }
     byte[] payload = Payloads.decode(body.getString("payload"));
-    // (replace closes whatever the payload says: it comes from a peer instance, not a user)
     switch (action) {
       case Commands.SEND -> {
         if (!connection.sendApplicationFrame(encoder.frameBytes(FrameType.DATA, payload),
