@@ -4,15 +4,18 @@ import io.heartbeat.protocol.FrameDecoder;
 import io.heartbeat.protocol.FrameHandler;
 import io.heartbeat.protocol.FrameType;
 import io.heartbeat.protocol.IllegalFrameException;
+import io.heartbeat.protocol.Welcome;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
+import java.nio.charset.StandardCharsets;
 
 /**
  * One load connection: sends the heartbeats its slot gives it, matches each ack to the
  * heartbeat it answers (TCP keeps order, so the n-th ack answers the n-th heartbeat) and reports
- * round trips, probes, goodbyes and how it ended. Confined to the load generator's event loop.
+ * round trips, probes, goodbyes and how it ended. In session mode it opens with a HELLO and
+ * sends no heartbeat before the WELCOME. Confined to the load generator's event loop.
  */
 final class LoadConnection implements FrameHandler {
 
@@ -21,6 +24,8 @@ final class LoadConnection implements FrameHandler {
 
   private final LoadRun run;
   private final FrameDecoder decoder;
+  /** The HELLO this connection opens with, or null for a version 1 connection. */
+  private final Buffer hello;
   private final long[] intendedNanos = new long[RING];
   private NetSocket socket;
   private long head;
@@ -28,9 +33,12 @@ final class LoadConnection implements FrameHandler {
   private long lastSendNanos;
   private boolean frozen;
   private boolean closing;
+  private boolean welcomed;
+  private long helloNanos;
 
-  LoadConnection(LoadRun run) {
+  LoadConnection(LoadRun run, Buffer hello) {
     this.run = run;
+    this.hello = hello;
     this.decoder = new FrameDecoder(run.settings().byteOrder, 65536, this);
   }
 
@@ -48,6 +56,10 @@ final class LoadConnection implements FrameHandler {
     s.handler(bytes -> decoder.decode(Unpooled.wrappedBuffer(bytes.getBytes())));
     s.exceptionHandler(e -> { });
     s.closeHandler(v -> onClosed());
+    if (hello != null) {
+      write(hello);
+      helloNanos = lastSendNanos;
+    }
   }
 
   /**
@@ -56,7 +68,7 @@ final class LoadConnection implements FrameHandler {
    * coordinated omission). Returns false if nothing was sent.
    */
   boolean heartbeat(long scheduledNanos) {
-    if (!isOpen() || frozen) {
+    if (!isOpen() || frozen || (hello != null && !welcomed)) {
       return false;
     }
     if (tail - head >= RING || socket.writeQueueFull()) {
@@ -102,9 +114,28 @@ final class LoadConnection implements FrameHandler {
       case FrameType.DATA:
         run.data();
         break;
-      default:
-        run.goodbye();
+      case FrameType.WELCOME:
+        onWelcome(payload, now);
         break;
+      default:
+        run.goodbye(payload.toString(StandardCharsets.UTF_8));
+        break;
+    }
+  }
+
+  private void onWelcome(ByteBuf payload, long now) {
+    if (hello == null || welcomed) {
+      run.badFrame();
+      close();
+      return;
+    }
+    try {
+      Welcome welcome = Welcome.decode(payload, run.settings().byteOrder);
+      welcomed = true;
+      run.welcome(now - helloNanos, welcome.intervalMs(), now);
+    } catch (IllegalFrameException e) {
+      run.badFrame();
+      close();
     }
   }
 

@@ -45,16 +45,26 @@ public final class LoadGenerator {
     Vertx vertx = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)
         .setEventLoopPoolSize(1)).build();
     try {
-      LoadRun run = new LoadRun(vertx, settings, err);
+      SessionTokens tokens = settings.jwtSecretFile == null ? null
+          : SessionTokens.sign(vertx, settings);
+      LoadRun run = new LoadRun(vertx, settings, tokens, err);
       err.printf("loadgen: %d connections to %s:%d from %d source address(es), %d conn/s,"
           + " heartbeat every %d ms, %d s%s%n", settings.conns, settings.host, settings.port,
           settings.srcIps, settings.connectRate, settings.intervalMs, settings.durationS,
           settings.freezeFraction > 0 ? String.format(", freeze %.0f%% at %.1f s",
               settings.freezeFraction * 100, settings.freezeAtS) : "");
+      if (settings.sessions()) {
+        err.printf("loadgen: sessions: HELLO for client ids %s0..%s%d asking %d ms, %s%n",
+            settings.clientIdPrefix, settings.clientIdPrefix, settings.conns - 1,
+            settings.intervalMs, tokens == null ? "no token" : "HS256 JWT each");
+      }
       LoadStats stats = startOnLoop(vertx, run).await(settings.durationS + 120L, TimeUnit.SECONDS);
       out.print(stats.table());
       out.println(stats.json());
       return 0;
+    } catch (IllegalArgumentException e) {
+      err.println("loadgen: " + e.getMessage());
+      return 2;
     } catch (Exception e) {
       err.println("loadgen: failed: " + e);
       return 1;

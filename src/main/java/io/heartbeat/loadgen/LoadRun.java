@@ -2,6 +2,7 @@ package io.heartbeat.loadgen;
 
 import io.heartbeat.protocol.FrameEncoder;
 import io.heartbeat.protocol.FrameType;
+import io.heartbeat.protocol.Hello;
 import io.netty.buffer.ByteBufUtil;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -31,6 +32,9 @@ final class LoadRun {
   private final Buffer heartbeat;
   private final Buffer ack;
   private final ServerSampler sampler;
+  private final FrameEncoder encoder;
+  /** Session mode: the token of connection i, or null for none. */
+  private final SessionTokens tokens;
   final LoadStats stats = new LoadStats();
   private final Promise<LoadStats> done = Promise.promise();
 
@@ -46,18 +50,20 @@ final class LoadRun {
   private long sendTimer = -1;
   private long progressTimer = -1;
 
-  LoadRun(Vertx vertx, LoadSettings settings, PrintStream progressOut) {
+  LoadRun(Vertx vertx, LoadSettings settings, SessionTokens tokens, PrintStream progressOut) {
     this.vertx = vertx;
     this.settings = settings;
+    this.tokens = tokens;
     this.progressOut = progressOut;
     this.conns = new LoadConnection[settings.conns];
-    FrameEncoder encoder = new FrameEncoder(settings.byteOrder);
+    this.encoder = new FrameEncoder(settings.byteOrder);
     this.heartbeat = Buffer.buffer(ByteBufUtil.getBytes(encoder.encode(FrameType.HEARTBEAT, null)));
     this.ack = Buffer.buffer(ByteBufUtil.getBytes(encoder.encode(FrameType.HEARTBEAT_ACK, null)));
     this.sampler = settings.serverPid > 0 ? new ServerSampler(settings.serverPid) : null;
     stats.connsTarget = settings.conns;
     stats.intervalMs = settings.intervalMs;
     stats.settleS = settings.settleS;
+    stats.sessions = settings.sessions();
   }
 
   LoadSettings settings() {
@@ -126,7 +132,7 @@ final class LoadRun {
 
   private void open(int i) {
     connecting++;
-    LoadConnection c = new LoadConnection(this);
+    LoadConnection c = new LoadConnection(this, settings.sessions() ? hello(i) : null);
     clients.get(i % settings.srcIps).connect(settings.port, settings.host).onComplete(ar -> {
       connecting--;
       if (ar.succeeded()) {
@@ -138,6 +144,13 @@ final class LoadRun {
         stats.lastConnectError = String.valueOf(ar.cause().getMessage());
       }
     });
+  }
+
+  private Buffer hello(int i) {
+    Hello hello = new Hello((int) settings.intervalMs, settings.clientId(i),
+        tokens == null ? "" : tokens.token(i));
+    return Buffer.buffer(ByteBufUtil.getBytes(encoder.encode(FrameType.HELLO,
+        hello.payload(settings.byteOrder))));
   }
 
   private void sendDue() {
@@ -249,8 +262,19 @@ final class LoadRun {
     stats.dataFrames++;
   }
 
-  void goodbye() {
+  void goodbye(String reason) {
     stats.goodbyes++;
+    stats.goodbyeReasons.merge(reason, 1, Integer::sum);
+  }
+
+  void welcome(long helloToWelcomeNanos, int grantedIntervalMs, long nowNanos) {
+    stats.welcomed++;
+    stats.welcomeUs.record(helloToWelcomeNanos / 1000);
+    stats.lastWelcomeS = (nowNanos - startNanos) / 1e9;
+    if (grantedIntervalMs != settings.intervalMs) {
+      // This load heartbeats at --interval-ms; a different grant would skew every figure.
+      stats.grantMismatches++;
+    }
   }
 
   void frozenClosed(long detectMs) {

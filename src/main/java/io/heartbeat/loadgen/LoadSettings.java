@@ -35,6 +35,10 @@ final class LoadSettings {
       "  --progress-s P         seconds between progress lines on stderr; 0 = none [5]",
       "  --connect-timeout-s C  a connect not done by then is a failure [10]",
       "  --server-pid PID       sample the server's CPU and RSS from /proc",
+      "  --client-id-prefix P   protocol 1.1: connection i opens with a HELLO for client id P<i>,",
+      "                         asking --interval-ms, and heartbeats only after its WELCOME",
+      "  --jwt-secret-file F    with --client-id-prefix: each HELLO carries an HS256 JWT signed",
+      "                         with the secret in F (sub = the client id, exp = end + 1 h)",
       "Prints a table and, as the last line, one JSON object (hbload's keys).");
 
   String host = "127.0.0.1";
@@ -51,6 +55,10 @@ final class LoadSettings {
   int progressS = 5;
   int connectTimeoutS = 10;
   long serverPid = -1;
+  /** Client id prefix of session mode (protocol 1.1); null for version 1 connections. */
+  String clientIdPrefix;
+  /** File holding the HS256 secret that signs each session's token; null for no token. */
+  String jwtSecretFile;
 
   /**
    * Parses and validates {@code args}.
@@ -80,6 +88,8 @@ final class LoadSettings {
         case "--progress-s" -> s.progressS = (int) number(name, value, 0, 3600);
         case "--connect-timeout-s" -> s.connectTimeoutS = (int) number(name, value, 1, 600);
         case "--server-pid" -> s.serverPid = number(name, value, 1, Long.MAX_VALUE);
+        case "--client-id-prefix" -> s.clientIdPrefix = clientIdPrefix(value);
+        case "--jwt-secret-file" -> s.jwtSecretFile = value;
         default -> throw new IllegalArgumentException("unknown option " + name);
       }
     }
@@ -87,10 +97,24 @@ final class LoadSettings {
       throw new IllegalArgumentException("--port is required");
     }
     requireLoopback(s.host);
+    if (s.jwtSecretFile != null && s.clientIdPrefix == null) {
+      throw new IllegalArgumentException("--jwt-secret-file needs --client-id-prefix (tokens ride"
+          + " in a HELLO)");
+    }
     if (s.srcIps == 0) {
       s.srcIps = (s.conns + CONNS_PER_SOURCE - 1) / CONNS_PER_SOURCE;
     }
     return s;
+  }
+
+  /** True when the connections open protocol 1.1 sessions (a HELLO first). */
+  boolean sessions() {
+    return clientIdPrefix != null;
+  }
+
+  /** The client id of connection {@code i} in session mode. */
+  String clientId(int i) {
+    return clientIdPrefix + i;
   }
 
   /** The source address of connection {@code i}: 127.0.0.(1 + i mod srcIps). */
@@ -144,6 +168,16 @@ final class LoadSettings {
       throw new IllegalArgumentException(name + " must be in " + min + ".." + max + ", was " + v);
     }
     return v;
+  }
+
+  private static String clientIdPrefix(String value) {
+    // The longest id (prefix plus up to 5 digits) must fit the protocol's 128 bytes of UTF-8.
+    boolean printable = value.chars().allMatch(c -> c > 0x20 && c < 0x7f);
+    if (value.isEmpty() || value.length() > 100 || !printable) {
+      throw new IllegalArgumentException("--client-id-prefix must be 1..100 printable ASCII"
+          + " characters, was \"" + value + "\"");
+    }
+    return value;
   }
 
   private static ByteOrder byteOrder(String value) {

@@ -1,6 +1,8 @@
 package io.heartbeat.loadgen;
 
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * What one load run counted and measured, and its rendering as a readable table and as one JSON
@@ -37,6 +39,16 @@ final class LoadStats {
   /** RTTs since the last progress line. */
   final RttHistogram window = new RttHistogram();
   final RttHistogram detectMs = new RttHistogram();
+  /** Session mode (protocol 1.1): HELLO first, heartbeats after the WELCOME. */
+  boolean sessions;
+  int welcomed;
+  /** Seconds from the start to the last WELCOME. */
+  double lastWelcomeS;
+  int grantMismatches;
+  /** HELLO sent to WELCOME received, in microseconds. */
+  final RttHistogram welcomeUs = new RttHistogram();
+  /** GOODBYE reasons received, with counts. */
+  final Map<String, Integer> goodbyeReasons = new TreeMap<>();
   ServerSampler.Sample serverStart;
   ServerSampler.Sample serverSteady;
   ServerSampler.Sample serverEnd;
@@ -58,7 +70,13 @@ final class LoadStats {
     row(b, "detection ms min/p50/max", detectMs.count() == 0 ? "-"
         : min(detectMs) + " / " + detectMs.quantile(0.5) + " / " + detectMs.max());
     row(b, "goodbyes / probes / data / bad", goodbyes + " / " + probes + " / " + dataFrames
-        + " / " + badFrames);
+        + " / " + badFrames + (goodbyeReasons.isEmpty() ? "" : " " + goodbyeReasons));
+    if (sessions) {
+      row(b, "sessions welcomed", welcomed + " of " + connsTarget + String.format(Locale.ROOT,
+          " (%.0f/s; last at %.1f s; grant != interval: %d)", welcomeRate(), lastWelcomeS,
+          grantMismatches));
+      row(b, "HELLO->WELCOME us p50/p99/p999/max", quantiles(welcomeUs));
+    }
     if (serverEnd != null) {
       long hb = Math.max(1, hbSentSteady);
       row(b, "server CPU ms per 1k hb (steady)", serverSteady == null || serverSteady.cpuMs() == null
@@ -96,6 +114,18 @@ final class LoadStats {
     field(b, "probes", probes);
     field(b, "frozen_open_at_end", frozenOpenAtEnd);
     field(b, "interval_ms", intervalMs);
+    if (sessions) {
+      field(b, "welcomed", welcomed);
+      b.append(String.format(Locale.ROOT, "\"last_welcome_s\":%.3f,\"welcome_rate\":%.1f,",
+          lastWelcomeS, welcomeRate()));
+      field(b, "grant_mismatches", grantMismatches);
+      b.append("\"welcome_us\":").append(histogram(welcomeUs)).append(',');
+    }
+    StringBuilder reasons = new StringBuilder("{");
+    goodbyeReasons.forEach((reason, count) -> reasons.append(reasons.length() > 1 ? "," : "")
+        .append('"').append(reason.replace("\\", "\\\\").replace("\"", "\\\""))
+        .append("\":").append(count));
+    b.append("\"goodbye_reasons\":").append(reasons).append("},");
     b.append("\"generator\":\"java\"");
     if (serverEnd != null) {
       b.append(",\"server\":{\"pid_alive_at_end\":").append(serverAlive)
@@ -109,6 +139,11 @@ final class LoadStats {
           .append(",\"hwm_kib_end\":").append(serverEnd.hwmKib()).append('}');
     }
     return b.append('}').toString();
+  }
+
+  /** Sessions opened per second, from the start to the last WELCOME. */
+  private double welcomeRate() {
+    return lastWelcomeS > 0 ? welcomed / lastWelcomeS : 0.0;
   }
 
   private static long min(RttHistogram h) {

@@ -33,7 +33,7 @@ class LoadRunTest {
           "--duration-s", "3", "--settle-s", "0", "--freeze-fraction", "0.5",
           "--freeze-at-s", "1.0", "--progress-s", "1"});
       ByteArrayOutputStream progress = new ByteArrayOutputStream();
-      vertx.runOnContext(v -> new LoadRun(vertx, settings, new PrintStream(progress, true))
+      vertx.runOnContext(v -> new LoadRun(vertx, settings, null, new PrintStream(progress, true))
           .start().onComplete(ctx.succeeding(stats -> {
             ctx.verify(() -> {
               assertEquals(40, stats.opened, "opened");

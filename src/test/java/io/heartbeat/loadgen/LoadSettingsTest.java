@@ -48,4 +48,19 @@ class LoadSettingsTest {
     assertEquals("127.0.0.2", large.sourceAddress(1));
     assertEquals("127.0.0.1", large.sourceAddress(2));
   }
+
+  @Test
+  void sessionModeNeedsAPrintablePrefixAndTokensNeedSessions() {
+    LoadSettings sessions = LoadSettings.parse(new String[] {"--port", "1",
+        "--client-id-prefix", "dev-"});
+    assertTrue(sessions.sessions());
+    assertEquals("dev-42", sessions.clientId(42));
+    assertTrue(!LoadSettings.parse(new String[] {"--port", "1"}).sessions());
+    IllegalArgumentException control = assertThrows(IllegalArgumentException.class,
+        () -> LoadSettings.parse(new String[] {"--port", "1", "--client-id-prefix", "a b"}));
+    assertTrue(control.getMessage().contains("--client-id-prefix"), control.getMessage());
+    IllegalArgumentException orphan = assertThrows(IllegalArgumentException.class,
+        () -> LoadSettings.parse(new String[] {"--port", "1", "--jwt-secret-file", "/x"}));
+    assertTrue(orphan.getMessage().contains("--client-id-prefix"), orphan.getMessage());
+  }
 }
