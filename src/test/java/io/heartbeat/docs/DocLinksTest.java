@@ -41,9 +41,11 @@ class DocLinksTest {
   void readmeStaysAFrontDoor() throws IOException {
     List<String> lines = Files.readAllLines(Path.of("README.md"));
     assertTrue(lines.size() < 200, "README has " + lines.size() + " lines");
-    // CI runs the test command README gives; it must stay exactly this.
-    assertTrue(lines.contains("    mvn -B verify                  # build and run every test"
-        + " (about 3 minutes)"), "README gives the test command `mvn -B verify`");
+    // CI (.ci/run) runs the test command README gives: the command must stay exactly this; the
+    // comment after it may follow the suite's duration.
+    assertTrue(lines.stream().anyMatch(line -> line.startsWith("    mvn -B verify      ")
+        && line.contains("# build and run every test")),
+        "README gives the test command `mvn -B verify`");
   }
 
   @Test
