@@ -1,5 +1,6 @@
 package io.heartbeat.loadgen;
 
+import io.vertx.core.json.JsonObject;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -121,11 +122,9 @@ final class LoadStats {
       field(b, "grant_mismatches", grantMismatches);
       b.append("\"welcome_us\":").append(histogram(welcomeUs)).append(',');
     }
-    StringBuilder reasons = new StringBuilder("{");
-    goodbyeReasons.forEach((reason, count) -> reasons.append(reasons.length() > 1 ? "," : "")
-        .append('"').append(reason.replace("\\", "\\\\").replace("\"", "\\\""))
-        .append("\":").append(count));
-    b.append("\"goodbye_reasons\":").append(reasons).append("},");
+    JsonObject reasons = new JsonObject();
+    goodbyeReasons.forEach(reasons::put);
+    b.append("\"goodbye_reasons\":").append(reasons.encode()).append(',');
     b.append("\"generator\":\"java\"");
     if (serverEnd != null) {
       b.append(",\"server\":{\"pid_alive_at_end\":").append(serverAlive)

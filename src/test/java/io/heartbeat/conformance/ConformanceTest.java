@@ -19,7 +19,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
-import org.opentest4j.TestAbortedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,7 +64,8 @@ class ConformanceTest {
   private static void run(String name, JsonObject scenario, String clientName,
       Function<Vertx, ClientDriver> clientFactory) throws Exception {
     Map<String, String> row = RESULTS.computeIfAbsent(name, k -> new ConcurrentHashMap<>());
-    row.put(clientName, "FAIL");
+    // Stays so unless the run passes (a missing tool fails the test under CI; see Prerequisites).
+    row.put(clientName, "FAIL or not run");
     Vertx vertx = Vertx.vertx();
     ServerDriver server = null;
     ClientDriver client = null;
@@ -85,9 +85,6 @@ class ConformanceTest {
         writeEvents(name, clientName, log);
       }
       row.put(clientName, "PASS");
-    } catch (TestAbortedException e) {
-      row.put(clientName, "SKIP (" + e.getMessage() + ")");
-      throw e;
     } finally {
       if (takeover != null) {
         takeover.close();
